@@ -1,0 +1,48 @@
+# Shared helpers for scripts/start.sh and scripts/test.sh. Every step is idempotent: it checks first
+# and installs only what is missing, so a fresh Debian machine with the .NET SDK and a prepared one
+# take the same command.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Debian packages listed in scripts/deps/<purpose>.apt (one per line, # comments) for the given purposes.
+ensure_apt() {
+  local missing=() pkg f
+  for f in "$@"; do
+    f="$ROOT/scripts/deps/$f.apt"; [ -f "$f" ] || continue
+    while read -r pkg; do
+      pkg="${pkg%%#*}"; pkg="$(echo "$pkg" | xargs)"; [ -n "$pkg" ] || continue
+      dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done < "$f"
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing Debian packages: ${missing[*]}"
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Node.js and npm: keep the machine's own when present (e.g. a nodesource build), else Debian's.
+ensure_node() {
+  command -v node >/dev/null && command -v npm >/dev/null && return 0
+  say "installing Node.js and npm from Debian"
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+}
+
+# npm ci in a folder that has a package-lock.json, unless node_modules is already in step with it.
+ensure_npm() {
+  local dir="$1"
+  [ -f "$dir/package.json" ] || return 0
+  if [ -f "$dir/node_modules/.package-lock.json" ] && cmp -s <(jq -S .packages "$dir/package-lock.json" 2>/dev/null | sed '/"": {/,/^  },/d') <(jq -S .packages "$dir/node_modules/.package-lock.json" 2>/dev/null | sed '/"": {/,/^  },/d'); then
+    return 0
+  fi
+  say "installing npm packages in ${dir#$ROOT/}"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
+# Every npm project of the repository (tests' oracles and load generators, the browser app).
+npm_projects() {
+  find "$ROOT/src" "$ROOT/tests" -name package.json -not -path '*/node_modules/*' -not -path '*/bin/*' -not -path '*/obj/*' -printf '%h\n' | sort
+}

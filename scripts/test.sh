@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test. Installs what the tests need first (Debian packages, npm packages), idempotently.
+# Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Crdt]
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+ensure_apt base test
+ensure_node
+for d in $(npm_projects); do ensure_npm "$d"; done
+
+say "building (Release)"
+dotnet build PeerCode.sln -c Release -nologo -clp:ErrorsOnly
+
+results="$ROOT/artifacts/test-results"
+rm -rf "$results"; mkdir -p "$results"
+say "running tests"
+set +e
+dotnet test PeerCode.sln -c Release --no-build -nologo --logger "trx" --results-directory "$results" "$@"
+status=$?
+set -e
+
+# One closing line with the totals over every test project (read from the TRX files).
+passed=0; failed=0; skipped=0
+for f in "$results"/*.trx; do
+  [ -f "$f" ] || continue
+  c=$(grep -o '<Counters [^>]*>' "$f" | head -1)
+  num() { echo "$c" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  passed=$((passed + $(num passed))); failed=$((failed + $(num failed)))
+  skipped=$((skipped + $(num notExecuted)))
+done
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit $status
