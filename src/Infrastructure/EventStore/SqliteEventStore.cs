@@ -18,6 +18,8 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
     public static readonly TimeSpan ExternalPollInterval = TimeSpan.FromMilliseconds(5);
 
     private const int PageSize = 512;
+    private const long MaxWalFrames = 64 * 1024;
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly EventStoreOptions _options;
     private readonly ILogger _logger;
@@ -27,6 +29,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
     private readonly CommitSignal _signal = new();
     private readonly CancellationTokenSource _closing = new();
     private readonly Thread _poller;
+    private readonly Thread _checkpointer;
     private int _disposed;
 
     public SqliteEventStore(EventStoreOptions options, ILogger<SqliteEventStore>? logger = null)
@@ -40,6 +43,8 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         _writeConnection = new SqliteConnection(builder.ToString());
         _writeConnection.Open();
         Execute(_writeConnection, "PRAGMA busy_timeout = 10000");
+        // Checkpoints run on their own thread (see Checkpoint), never inside an append's COMMIT.
+        Execute(_writeConnection, "PRAGMA wal_autocheckpoint = 0");
         Execute(_writeConnection, "PRAGMA journal_mode = WAL");
         Execute(_writeConnection, "PRAGMA synchronous = FULL");
         CreateSchema();
@@ -51,6 +56,8 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         _writer = new GroupCommitWriter(_writeConnection, _signal.Raise, _logger);
         _poller = new Thread(PollExternalCommits) { IsBackground = true, Name = "eventstore-poller" };
         _poller.Start();
+        _checkpointer = new Thread(Checkpoint) { IsBackground = true, Name = "eventstore-checkpointer" };
+        _checkpointer.Start();
     }
 
     /// <summary>Full path of the database file.</summary>
@@ -198,6 +205,45 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         }
     }
 
+    /// <summary>
+    /// Copies committed WAL frames into the database file in the background (PASSIVE: never blocks appends or
+    /// reads), so COMMIT only ever writes and syncs the WAL. If the WAL still grows past a bound under constant
+    /// load, a RESTART checkpoint briefly waits for the writers so the WAL is reused from its start.
+    /// </summary>
+    private void Checkpoint()
+    {
+        try
+        {
+            using var connection = OpenRead();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous = FULL";
+            command.ExecuteNonQuery();
+            command.CommandText = "PRAGMA data_version";
+            var lastVersion = -1L;
+            while (!_closing.Token.WaitHandle.WaitOne(CheckpointInterval))
+            {
+                command.CommandText = "PRAGMA data_version";
+                var version = (long)command.ExecuteScalar()!;
+                if (version == lastVersion) continue;
+                lastVersion = version;
+                command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                using (var reader = command.ExecuteReader())
+                {
+                    if (reader.Read() && reader.GetInt64(1) > MaxWalFrames)
+                    {
+                        reader.Close();
+                        command.CommandText = "PRAGMA wal_checkpoint(RESTART)";
+                        command.ExecuteNonQuery();
+                    }
+                }
+            }
+        }
+        catch (SqliteException e)
+        {
+            _logger.LogError(e, "The event store's checkpointer for {Path} stopped; the WAL file will grow until restart", DatabasePath);
+        }
+    }
+
     /// <summary>Highest global position in the file (0 when empty), read from a fresh snapshot.</summary>
     public long ReadLastPosition()
     {
@@ -248,6 +294,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         _writer.Dispose();
         _closing.Cancel();
         _poller.Join();
+        _checkpointer.Join();
         _writeConnection.Dispose();
         using (var pooled = new SqliteConnection(_readConnectionString)) SqliteConnection.ClearPool(pooled);
     }
