@@ -31,6 +31,7 @@ internal sealed class GroupCommitWriter : IDisposable
 
     private readonly SqliteStatement _begin, _commit, _rollback, _version, _head, _findId, _run, _insert;
 
+    private int _queued;
     private long _transactions;
     private long _appends;
 
@@ -53,7 +54,7 @@ internal sealed class GroupCommitWriter : IDisposable
         _thread.Start();
     }
 
-    public int QueueLength => _queue.Reader.Count;
+    public int QueueLength => Volatile.Read(ref _queued);
     public long Transactions => Interlocked.Read(ref _transactions);
     public long AppendsCommitted => Interlocked.Read(ref _appends);
     public bool IsRunning => _thread.IsAlive;
@@ -61,8 +62,12 @@ internal sealed class GroupCommitWriter : IDisposable
     public Task<AppendResult> EnqueueAsync(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events, long bytes, CancellationToken ct)
     {
         var pending = new PendingAppend(stream, expected, events, bytes, ct);
+        Interlocked.Increment(ref _queued);
         if (!_queue.Writer.TryWrite(pending))
+        {
+            Interlocked.Decrement(ref _queued);
             throw new EventStoreUnavailableException("The event store is closed.");
+        }
         return ct.CanBeCanceled ? pending.Task.WaitAsync(ct) : pending.Task;
     }
 
@@ -90,6 +95,7 @@ internal sealed class GroupCommitWriter : IDisposable
             long bytes = 0;
             while (batch.Count < MaxBatchAppends && bytes < MaxBatchBytes && reader.TryRead(out var p))
             {
+                Interlocked.Decrement(ref _queued);
                 if (p.Cancellation.IsCancellationRequested)
                 {
                     p.TrySetCanceled(p.Cancellation);
