@@ -6,6 +6,7 @@ using PeerCode.Benchmarks.EventStore;
 var commands = new Dictionary<string, Func<CommandLine, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["eventstore"] = EventStoreBenchmark.RunAsync,
+    ["eventstore-xproc"] = CrossProcessBenchmark.RunAsync,
     ["es-append"] = EventStoreAppendCommand.RunAsync,
 };
 

@@ -6,7 +6,7 @@ namespace PeerCode.Infrastructure.Tests.EventStore;
 public sealed class SubscriptionCollector : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<SubscriptionMessage> _messages = [];
+    private readonly List<(SubscriptionMessage Message, DateTimeOffset ReceivedAt)> _messages = [];
     private readonly Task _pump;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -16,7 +16,7 @@ public sealed class SubscriptionCollector : IAsyncDisposable
         {
             await foreach (var message in subscribe(_stop.Token))
             {
-                lock (_messages) _messages.Add(message);
+                lock (_messages) _messages.Add((message, DateTimeOffset.UtcNow));
                 Interlocked.Exchange(ref _changed, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
                 if (afterEach is not null) await afterEach();
             }
@@ -24,6 +24,12 @@ public sealed class SubscriptionCollector : IAsyncDisposable
     }
 
     public List<SubscriptionMessage> Snapshot()
+    {
+        lock (_messages) return _messages.Select(m => m.Message).ToList();
+    }
+
+    /// <summary>Every message so far with the wall-clock time this consumer received it.</summary>
+    public List<(SubscriptionMessage Message, DateTimeOffset ReceivedAt)> SnapshotWithTimes()
     {
         lock (_messages) return [.. _messages];
     }
