@@ -7,9 +7,10 @@ namespace PeerCode.Infrastructure.EventStore;
 
 /// <summary>
 /// The only writer of the store in this process: one thread, one connection. It drains every append waiting in
-/// its queue into one transaction, commits (synchronous=FULL: the WAL is fsynced before COMMIT returns) and only
-/// then completes the callers' tasks. Each append is checked (expectation, idempotency) before any of its rows is
-/// inserted, so a rejected append leaves the transaction untouched and the others in the batch still commit.
+/// its queue into one transaction and commits it; the <see cref="WalSyncer"/> completes the callers' tasks once
+/// that commit is fsynced, while this thread goes on with the next batch. Each append is checked (expectation,
+/// idempotency) before any of its rows is inserted, so a rejected append leaves the transaction untouched and the
+/// others in the batch still commit.
 /// </summary>
 internal sealed class GroupCommitWriter : IDisposable
 {
@@ -20,7 +21,7 @@ internal sealed class GroupCommitWriter : IDisposable
     private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
     private readonly SqliteConnection _db;
-    private readonly Action _committed;
+    private readonly WalSyncer _syncer;
     private readonly ILogger _logger;
     private readonly Thread _thread;
 
@@ -35,10 +36,12 @@ internal sealed class GroupCommitWriter : IDisposable
     private long _transactions;
     private long _appends;
 
-    public GroupCommitWriter(SqliteConnection db, Action committed, ILogger logger)
+    private long _batchFirstPosition;
+
+    public GroupCommitWriter(SqliteConnection db, WalSyncer syncer, ILogger logger)
     {
         _db = db;
-        _committed = committed;
+        _syncer = syncer;
         _logger = logger;
         _begin = new SqliteStatement(db, "BEGIN IMMEDIATE");
         _commit = new SqliteStatement(db, "COMMIT");
@@ -140,12 +143,15 @@ internal sealed class GroupCommitWriter : IDisposable
                 _dataVersion = version;
             }
             var now = DateTime.UtcNow.Ticks;
+            _batchFirstPosition = long.MaxValue;
             foreach (var p in batch) p.Outcome = Apply(p, now);
+            _syncer.BeginCommit(_batchFirstPosition);
             _commit.Execute();
         }
         catch (Exception e)
         {
             _heads.Clear();
+            _syncer.CommitFailed();
             try
             {
                 if (_db.Handle is not null && SQLitePCL.raw.sqlite3_get_autocommit(_db.Handle) == 0) _rollback.Execute();
@@ -159,23 +165,32 @@ internal sealed class GroupCommitWriter : IDisposable
         }
 
         Interlocked.Increment(ref _transactions);
-        var committed = 0;
+        var committed = batch.ToArray();
+        _syncer.Committed(fsyncError => Acknowledge(committed, fsyncError));
+        return true;
+    }
+
+    private void Acknowledge(PendingAppend[] batch, Exception? fsyncError)
+    {
+        var appended = 0;
         foreach (var p in batch)
         {
             switch (p.Outcome)
             {
-                case AppendResult r:
-                    committed++;
+                case AppendResult r when fsyncError is null:
+                    appended++;
                     p.TrySetResult(r);
+                    break;
+                case AppendResult:
+                    p.TrySetException(new EventStoreUnavailableException(
+                        $"The append to '{p.Stream}' was committed but the WAL could not be synced to disk; retry with the same event ids.", fsyncError));
                     break;
                 case Exception e:
                     p.TrySetException(e);
                     break;
             }
         }
-        Interlocked.Add(ref _appends, committed);
-        _committed();
-        return true;
+        Interlocked.Add(ref _appends, appended);
     }
 
     /// <returns>The <see cref="AppendResult"/>, or the exception for this append alone (nothing of it inserted).</returns>
@@ -225,6 +240,7 @@ internal sealed class GroupCommitWriter : IDisposable
             _insert.Bind(12, now);
             _insert.Execute();
             position = _insert.LastInsertRowId;
+            if (_batchFirstPosition == long.MaxValue) _batchFirstPosition = position;
         }
         var last = head + events.Count;
         _heads[p.Stream] = last;
