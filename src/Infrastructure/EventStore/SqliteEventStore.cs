@@ -18,6 +18,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
     public static readonly TimeSpan ExternalPollInterval = TimeSpan.FromMilliseconds(5);
 
     private const int PageSize = 512;
+    private const long MaxPageBytes = 8L * 1024 * 1024;
     private const long MaxWalFrames = 64 * 1024;
     private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(100);
 
@@ -157,12 +158,22 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         var page = new List<RecordedEvent>(PageSize);
         while (true)
         {
+            ct.ThrowIfCancellationRequested();
+            if (_closing.IsCancellationRequested) throw new EventStoreUnavailableException("The event store was closed while a subscription was open.");
             var next = _signal.Next;
             page.Clear();
             afterParameter.Value = cursor ?? -1;
+            var pageFull = false;
             using (var reader = command.ExecuteReader())
             {
-                while (reader.Read()) page.Add(EventTable.Read(reader));
+                long bytes = 0;
+                while (!pageFull && reader.Read())
+                {
+                    var e = EventTable.Read(reader);
+                    page.Add(e);
+                    bytes += e.Data.Length;
+                    pageFull = page.Count == PageSize || bytes >= MaxPageBytes;
+                }
             }
             // Read after the snapshot was taken: a batch in that snapshot still waiting for its fsync has
             // positions at or above this bound, so it is held back until the syncer signals.
@@ -178,7 +189,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
                 cursor = key(e);
                 yield return new SubscriptionMessage.Event(e);
             }
-            if (page.Count == PageSize && !heldBack) continue;
+            if (pageFull && !heldBack) continue;
             if (!caughtUp)
             {
                 caughtUp = true;

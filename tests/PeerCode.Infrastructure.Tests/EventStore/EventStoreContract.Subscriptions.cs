@@ -28,6 +28,27 @@ public abstract partial class EventStoreContract<TFactory>
     }
 
     [Fact]
+    public async Task A_long_history_and_a_history_of_1_MiB_events_are_delivered_completely_before_CaughtUp()
+    {
+        var many = NewStream();
+        for (var i = 0; i < 12; i++)
+            await Store.AppendAsync(many, ExpectedRevision.Any, Enumerable.Range(0, 100).Select(_ => NewEvent()).ToList());
+        var big = NewStream();
+        for (var i = 0; i < 12; i++)
+            await Store.AppendAsync(big, ExpectedRevision.Any, [new EventData(Guid.NewGuid(), "blob.stored.v1", JsonStringOfSize(OneMiB), EventMetadata.Empty)]);
+
+        await using var manySub = new SubscriptionCollector(ct => Store.SubscribeToStreamAsync(many, null, ct));
+        await using var bigSub = new SubscriptionCollector(ct => Store.SubscribeToStreamAsync(big, null, ct));
+        var manyMessages = await manySub.WaitForAsync(m => m.OfType<SubscriptionMessage.CaughtUp>().Any(), Patience);
+        var bigMessages = await bigSub.WaitForAsync(m => m.OfType<SubscriptionMessage.CaughtUp>().Any(), Patience);
+
+        manyMessages.OfType<SubscriptionMessage.Event>().Select(e => e.Recorded.Revision).Should().Equal(Enumerable.Range(0, 1200).Select(i => (long)i));
+        manyMessages[^1].Should().Be(new SubscriptionMessage.CaughtUp(1199));
+        bigMessages.OfType<SubscriptionMessage.Event>().Select(e => e.Recorded.Data.Length).Should().Equal(Enumerable.Repeat(OneMiB, 12));
+        bigMessages[^1].Should().Be(new SubscriptionMessage.CaughtUp(11));
+    }
+
+    [Fact]
     public async Task Stream_subscription_from_a_checkpoint_starts_after_it()
     {
         var stream = NewStream();
