@@ -37,6 +37,7 @@ internal sealed class GroupCommitWriter : IDisposable
     private long _appends;
 
     private long _batchFirstPosition;
+    private bool _failedToBegin; // the write lock was not obtained (e.g. another process held it past busy_timeout)
 
     public GroupCommitWriter(SqliteConnection db, WalSyncer syncer, ILogger logger)
     {
@@ -110,9 +111,11 @@ internal sealed class GroupCommitWriter : IDisposable
             if (batch.Count == 0) continue;
             if (!TryCommit(batch, out var error))
             {
-                if (batch.Count == 1)
+                if (batch.Count == 1 || _failedToBegin)
                 {
-                    batch[0].TrySetException(new EventStoreUnavailableException($"The append to '{batch[0].Stream}' could not be made durable: {error!.Message}", error));
+                    // nothing to isolate: one append, or the whole store is unavailable (no write lock)
+                    foreach (var p in batch)
+                        p.TrySetException(new EventStoreUnavailableException($"The append to '{p.Stream}' could not be made durable: {error!.Message}", error));
                 }
                 else
                 {
@@ -135,7 +138,9 @@ internal sealed class GroupCommitWriter : IDisposable
         error = null;
         try
         {
+            _failedToBegin = true;
             _begin.Execute();
+            _failedToBegin = false;
             var version = ReadVersion();
             if (version != _dataVersion || _heads.Count > MaxCachedStreams)
             {

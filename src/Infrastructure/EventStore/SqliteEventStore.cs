@@ -78,6 +78,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
 
     public bool IsOpen => Volatile.Read(ref _disposed) == 0 && _writer.IsRunning;
 
+    /// <summary>False if the thread that notices other processes' commits has stopped (see the log).</summary>
+    public bool IsWatchingOtherProcesses => _poller.IsAlive;
+
     public Task<AppendResult> AppendAsync(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
@@ -88,7 +91,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
     public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(
         string stream, long fromRevision, Direction direction, int maxCount, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        AppendValidator.ValidateStreamName(stream, _options);
+        ArgumentException.ThrowIfNullOrEmpty(stream);
         CheckRead(fromRevision, maxCount);
         using var connection = OpenRead();
         using var command = connection.CreateCommand();
@@ -122,7 +125,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
 
     public IAsyncEnumerable<SubscriptionMessage> SubscribeToStreamAsync(string stream, long? afterRevision, CancellationToken ct)
     {
-        AppendValidator.ValidateStreamName(stream, _options);
+        ArgumentException.ThrowIfNullOrEmpty(stream);
         if (afterRevision < 0) throw new ArgumentOutOfRangeException(nameof(afterRevision), afterRevision, "A checkpoint revision is 0 or more (null means from the start).");
         return SubscribeAsync(command =>
         {
@@ -147,7 +150,6 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
     private async IAsyncEnumerable<SubscriptionMessage> SubscribeAsync(
         Func<SqliteCommand, string> bindAndGetSql, long? after, Func<RecordedEvent, long> key, [EnumeratorCancellation] CancellationToken ct)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _closing.Token);
         using var connection = OpenRead();
         using var command = connection.CreateCommand();
