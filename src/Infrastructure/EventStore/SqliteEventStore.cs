@@ -7,14 +7,16 @@ using PeerCode.Application.EventStore;
 namespace PeerCode.Infrastructure.EventStore;
 
 /// <summary>
-/// The embedded event store: one SQLite file (<c>&lt;DataDirectory&gt;/events.db</c>) in WAL mode with synchronous=FULL.
-/// Appends are group-committed by one writer thread and acknowledged once durable; reads and subscriptions use
-/// their own connections. Several processes may open the same file: SQLite serialises their writers, and each
-/// process polls <c>PRAGMA data_version</c> so its subscriptions see the others' events within a few milliseconds.
+/// The embedded event store: one SQLite file (<c>&lt;DataDirectory&gt;/events.db</c>) in WAL mode.
+/// Appends are group-committed by one writer thread (<see cref="GroupCommitWriter"/>) and acknowledged only after
+/// the WAL holding them is fsynced (<see cref="WalSyncer"/>); reads and subscriptions use their own connections.
+/// Several processes may open the same file: SQLite serialises their writers, and each process polls
+/// <c>PRAGMA data_version</c> so its subscriptions see the others' events within a few milliseconds.
+/// An append whose caller cancels after it was queued may still be committed; retrying with the same event ids is safe.
 /// </summary>
 public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposable
 {
-    /// <summary>How often a subscription-less change check runs for commits made by other processes.</summary>
+    /// <summary>How often this process checks the file for commits made by other processes.</summary>
     public static readonly TimeSpan ExternalPollInterval = TimeSpan.FromMilliseconds(5);
 
     private const int PageSize = 512;
@@ -43,24 +45,34 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
 
         var builder = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false };
         _writeConnection = new SqliteConnection(builder.ToString());
-        _writeConnection.Open();
-        Execute(_writeConnection, "PRAGMA busy_timeout = 10000");
-        // Checkpoints run on their own thread (see Checkpoint), never inside an append's COMMIT.
-        Execute(_writeConnection, "PRAGMA wal_autocheckpoint = 0");
-        Execute(_writeConnection, "PRAGMA journal_mode = WAL");
-        // NORMAL: COMMIT writes the WAL without fsync; WalSyncer fsyncs it before any append is acknowledged.
-        Execute(_writeConnection, "PRAGMA synchronous = NORMAL");
-        CreateSchema();
+        try
+        {
+            _writeConnection.Open();
+            Execute(_writeConnection, "PRAGMA busy_timeout = 10000");
+            // Checkpoints run on their own thread (see Checkpoint), never inside an append's COMMIT.
+            Execute(_writeConnection, "PRAGMA wal_autocheckpoint = 0");
+            Execute(_writeConnection, "PRAGMA journal_mode = WAL");
+            // NORMAL: COMMIT writes the WAL without fsync; WalSyncer fsyncs it before any append is acknowledged.
+            Execute(_writeConnection, "PRAGMA synchronous = NORMAL");
+            CreateSchema();
+            _syncer = new WalSyncer(DatabasePath + "-wal", _signal.Raise, _logger);
+        }
+        catch (Exception e) when (e is SqliteException or IOException or EventStoreException)
+        {
+            _writeConnection.Dispose();
+            throw new EventStoreUnavailableException($"Could not open the event store at {DatabasePath}: {e.Message}", e);
+        }
 
         builder.Pooling = true;
         builder.Mode = SqliteOpenMode.ReadWrite;
         _readConnectionString = builder.ToString();
 
-        _syncer = new WalSyncer(DatabasePath + "-wal", _signal.Raise, _logger);
         _writer = new GroupCommitWriter(_writeConnection, _syncer, _logger);
-        _poller = new Thread(PollExternalCommits) { IsBackground = true, Name = "eventstore-poller" };
+        var pollConnection = OpenRead();
+        _poller = new Thread(() => PollExternalCommits(pollConnection)) { IsBackground = true, Name = "eventstore-poller" };
         _poller.Start();
-        _checkpointer = new Thread(Checkpoint) { IsBackground = true, Name = "eventstore-checkpointer" };
+        var checkpointConnection = OpenRead();
+        _checkpointer = new Thread(() => Checkpoint(checkpointConnection)) { IsBackground = true, Name = "eventstore-checkpointer" };
         _checkpointer.Start();
     }
 
@@ -208,11 +220,11 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         }
     }
 
-    private void PollExternalCommits()
+    private void PollExternalCommits(SqliteConnection connection)
     {
         try
         {
-            using var connection = OpenRead();
+            using var _ = connection;
             using var version = connection.CreateCommand();
             version.CommandText = "PRAGMA data_version";
             var last = (long)version.ExecuteScalar()!;
@@ -235,15 +247,14 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
     /// reads), so COMMIT only ever writes and syncs the WAL. If the WAL still grows past a bound under constant
     /// load, a RESTART checkpoint briefly waits for the writers so the WAL is reused from its start.
     /// </summary>
-    private void Checkpoint()
+    private void Checkpoint(SqliteConnection connection)
     {
         try
         {
-            using var connection = OpenRead();
+            using var _ = connection;
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA synchronous = FULL";
             command.ExecuteNonQuery();
-            command.CommandText = "PRAGMA data_version";
             var lastVersion = -1L;
             while (!_closing.Token.WaitHandle.WaitOne(CheckpointInterval))
             {
