@@ -21,39 +21,52 @@ public sealed class SqliteTwoProcessTests(ITestOutputHelper output) : IDisposabl
     public void Dispose() => _directory.Dispose();
 
     [Fact]
-    public async Task Events_appended_by_a_second_process_reach_this_processs_subscription_while_both_write()
+    public async Task Events_appended_by_a_second_process_reach_this_processs_subscription_promptly()
+    {
+        await using var store = new SqliteEventStore(new EventStoreOptions { DataDirectory = _directory.Path });
+        await store.AppendAsync("room-mine", ExpectedRevision.NoStream, [NewEvent("mine")]);
+        await using var sub = new SubscriptionCollector(ct => store.SubscribeToAllAsync(store.ReadLastPosition(), null, ct));
+        await sub.WaitForAsync(m => m.OfType<SubscriptionMessage.CaughtUp>().Any(), TimeSpan.FromSeconds(10));
+
+        // only the other process writes, so nothing in this process wakes the subscription but the file watcher
+        await RunAppenderAsync("room-other", Count, intervalMs: 5);
+        await sub.WaitForAsync(m => m.Count(x => x is SubscriptionMessage.Event) >= Count, TimeSpan.FromSeconds(10));
+
+        var received = sub.SnapshotWithTimes()
+            .Where(m => m.Message is SubscriptionMessage.Event)
+            .Select(m => (Event: ((SubscriptionMessage.Event)m.Message).Recorded, m.ReceivedAt)).ToList();
+        var lags = received.Select(r => (r.ReceivedAt - r.Event.RecordedAt).TotalMilliseconds).Order().ToList();
+        output.WriteLine($"cross-process lag over {lags.Count} events: p50 {lags[lags.Count / 2]:F1} ms, p90 {lags[lags.Count * 9 / 10]:F1} ms, max {lags[^1]:F1} ms");
+
+        received.Select(r => (r.Event.Stream, r.Event.Revision)).Should().Equal(Enumerable.Range(0, Count).Select(i => ("room-other", (long)i)));
+        lags[lags.Count * 9 / 10].Should().BeLessThan(1000, "a second process's events must reach this process's subscription promptly (the issue's 50 ms is measured by the eventstore-xproc benchmark)");
+        lags[^1].Should().BeLessThan(5000);
+    }
+
+    [Fact]
+    public async Task Both_processes_writing_at_once_produce_one_gapless_order_that_the_subscription_follows_exactly()
     {
         await using var store = new SqliteEventStore(new EventStoreOptions { DataDirectory = _directory.Path });
         await store.AppendAsync("room-mine", ExpectedRevision.NoStream, [NewEvent("mine")]);
         var start = store.ReadLastPosition();
         await using var sub = new SubscriptionCollector(ct => store.SubscribeToAllAsync(start, null, ct));
-        await sub.WaitForAsync(m => m.OfType<SubscriptionMessage.CaughtUp>().Any(), TimeSpan.FromSeconds(10));
 
-        using var other = StartAppender("room-other", Count, intervalMs: 5, node: "other");
+        var other = RunAppenderAsync("room-other", Count, intervalMs: 2);
         for (var i = 1; i <= Count; i++)
         {
             await store.AppendAsync("room-mine", ExpectedRevision.Exact(i - 1), [NewEvent("mine")]);
-            await Task.Delay(5);
+            await Task.Delay(2);
         }
-        var stdout = await other.StandardOutput.ReadToEndAsync();
-        var stderr = await other.StandardError.ReadToEndAsync();
-        await other.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        other.ExitCode.Should().Be(0, stderr);
-        stdout.Should().Contain($"\"appended\":{Count}");
+        await other;
         await sub.WaitForAsync(m => m.Count(x => x is SubscriptionMessage.Event) >= 2 * Count, TimeSpan.FromSeconds(10));
+        await Task.Delay(100);
 
-        var received = sub.SnapshotWithTimes()
-            .Where(m => m.Message is SubscriptionMessage.Event)
-            .Select(m => (Event: ((SubscriptionMessage.Event)m.Message).Recorded, m.ReceivedAt)).ToList();
-        var fromOther = received.Where(r => r.Event.Metadata.NodeId == "other").ToList();
-        var lags = fromOther.Select(r => (r.ReceivedAt - r.Event.RecordedAt).TotalMilliseconds).Order().ToList();
-        output.WriteLine($"cross-process lag over {lags.Count} events: p50 {lags[lags.Count / 2]:F1} ms, max {lags[^1]:F1} ms");
-
-        fromOther.Select(r => r.Event.Revision).Should().Equal(Enumerable.Range(0, Count).Select(i => (long)i));
-        lags.Should().OnlyContain(ms => ms < 1000, "a second process's events must reach this process's subscription promptly");
         var all = await ToList(store.ReadAllAsync(start + 1, Direction.Forwards, 1000));
-        received.Select(r => r.Event.GlobalPosition).Should().Equal(all.Select(e => e.GlobalPosition), "the subscription delivers exactly the store's order");
+        all.Should().HaveCount(2 * Count);
+        all.Select(e => e.GlobalPosition).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
         all.Where(e => e.Stream == "room-mine").Select(e => e.Revision).Should().Equal(Enumerable.Range(1, Count).Select(i => (long)i));
+        all.Where(e => e.Stream == "room-other").Select(e => e.Revision).Should().Equal(Enumerable.Range(0, Count).Select(i => (long)i));
+        sub.Snapshot().OfType<SubscriptionMessage.Event>().Select(e => e.Recorded.GlobalPosition).Should().Equal(all.Select(e => e.GlobalPosition));
     }
 
     [Fact]
@@ -62,9 +75,7 @@ public sealed class SqliteTwoProcessTests(ITestOutputHelper output) : IDisposabl
         await using var store = new SqliteEventStore(new EventStoreOptions { DataDirectory = _directory.Path });
         await store.AppendAsync("room-x", ExpectedRevision.NoStream, [NewEvent("mine")]);
 
-        using var other = StartAppender("room-x", 5, intervalMs: null, node: "other");
-        await other.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        other.ExitCode.Should().Be(0, await other.StandardError.ReadToEndAsync());
+        await RunAppenderAsync("room-x", 5, intervalMs: null);
 
         // this process's writer had cached room-x at revision 0; the other process moved it to 5
         var stale = () => store.AppendAsync("room-x", ExpectedRevision.Exact(0), [NewEvent("mine")]);
@@ -74,7 +85,8 @@ public sealed class SqliteTwoProcessTests(ITestOutputHelper output) : IDisposabl
         stream.Select(e => e.Metadata.NodeId).Should().Equal("mine", "other", "other", "other", "other", "other", "mine");
     }
 
-    private Process StartAppender(string stream, int count, int? intervalMs, string node)
+    /// <summary>Runs `es-append` as a second OS process on the same data directory (metadata node id "other") and checks it succeeded.</summary>
+    private async Task RunAppenderAsync(string stream, int count, int? intervalMs)
     {
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -82,14 +94,19 @@ public sealed class SqliteTwoProcessTests(ITestOutputHelper output) : IDisposabl
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { BenchmarksDll(), "es-append", "--data-dir", _directory.Path, "--stream", stream, "--count", count.ToString(), "--node", node })
+        foreach (var arg in new[] { BenchmarksDll(), "es-append", "--data-dir", _directory.Path, "--stream", stream, "--count", count.ToString(), "--node", "other" })
             info.ArgumentList.Add(arg);
         if (intervalMs is { } ms)
         {
             info.ArgumentList.Add("--interval-ms");
             info.ArgumentList.Add(ms.ToString());
         }
-        return Process.Start(info) ?? throw new InvalidOperationException("could not start the second process");
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the second process");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        process.ExitCode.Should().Be(0, await stderr);
+        (await stdout).Should().Contain($"\"appended\":{count}");
     }
 
     private static string BenchmarksDll()
