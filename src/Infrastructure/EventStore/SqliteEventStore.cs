@@ -49,6 +49,8 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         {
             _writeConnection.Open();
             Execute(_writeConnection, "PRAGMA busy_timeout = 10000");
+            // The writer probes two random-keyed indexes (stream heads, event ids) per append: keep them in memory.
+            Execute(_writeConnection, "PRAGMA cache_size = -32768");
             // Checkpoints run on their own thread (see Checkpoint), never inside an append's COMMIT.
             Execute(_writeConnection, "PRAGMA wal_autocheckpoint = 0");
             Execute(_writeConnection, "PRAGMA journal_mode = WAL");
