@@ -49,6 +49,22 @@ public abstract partial class EventStoreContract<TFactory>
     }
 
     [Fact]
+    public async Task Cancelling_a_live_subscription_ends_it_with_OperationCanceledException()
+    {
+        var stream = NewStream();
+        using var cancel = new CancellationTokenSource();
+        var enumerator = Store.SubscribeToStreamAsync(stream, null, cancel.Token).GetAsyncEnumerator(cancel.Token);
+        (await enumerator.MoveNextAsync()).Should().BeTrue();
+        enumerator.Current.Should().Be(new SubscriptionMessage.CaughtUp(null));
+
+        var waiting = enumerator.MoveNextAsync().AsTask();
+        await cancel.CancelAsync();
+
+        await FluentActions.Awaiting(() => waiting).Should().ThrowAsync<OperationCanceledException>();
+        await enumerator.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Stream_subscription_from_a_checkpoint_starts_after_it()
     {
         var stream = NewStream();

@@ -301,6 +301,19 @@ public abstract partial class EventStoreContract<TFactory> : IAsyncLifetime wher
         (await ReadStream(stream))[1].Metadata.Should().Be(EventMetadata.Empty);
     }
 
+    [Fact]
+    public async Task An_append_cancelled_before_it_is_made_writes_nothing()
+    {
+        var stream = NewStream();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        var act = () => Store.AppendAsync(stream, ExpectedRevision.Any, [NewEvent()], cancelled.Token);
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+        (await ReadStream(stream)).Should().BeEmpty();
+    }
+
     // ---------- limits and bad input ----------
 
     [Fact]

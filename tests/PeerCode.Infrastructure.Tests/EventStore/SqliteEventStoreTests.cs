@@ -71,6 +71,20 @@ public sealed class SqliteEventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Closing_the_store_ends_open_subscriptions_with_EventStoreUnavailable()
+    {
+        var store = Open();
+        var enumerator = store.SubscribeToAllAsync(null, null, CancellationToken.None).GetAsyncEnumerator();
+        (await enumerator.MoveNextAsync()).Should().BeTrue();
+        var waiting = enumerator.MoveNextAsync().AsTask();
+
+        await store.DisposeAsync();
+
+        await FluentActions.Awaiting(() => waiting).Should().ThrowAsync<EventStoreUnavailableException>();
+        await enumerator.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Concurrent_appends_are_group_committed_into_fewer_transactions()
     {
         await using var store = Open();
