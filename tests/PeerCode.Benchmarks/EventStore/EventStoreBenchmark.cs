@@ -68,7 +68,9 @@ public static class EventStoreBenchmark
         })).ToList();
         await Task.Delay(warmup);
         var txBefore = store.Transactions;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         await Task.WhenAll(tasks);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         await Task.Delay(200); // let the subscriber see the last events
         await stopSubscriber.CancelAsync();
         await subscriber;
@@ -80,7 +82,8 @@ public static class EventStoreBenchmark
         var transactions = store.Transactions - txBefore;
         Console.Error.WriteLine(
             $"eventstore: {all.Length} measured appends in {seconds} s, {transactions} transactions (avg {(double)all.Length / Math.Max(1, transactions):F1} appends each), " +
-            $"max append {all.LastOrDefault():F2} ms, {lagArray.Length} lag samples, lag p50 {Percentile(lagArray, 0.5):F2} ms, max {lagArray.LastOrDefault():F2} ms, file {store.DatabasePath}");
+            $"max append {all.LastOrDefault():F2} ms, {lagArray.Length} lag samples, lag p50 {Percentile(lagArray, 0.5):F2} ms, max {lagArray.LastOrDefault():F2} ms; " +
+            $"this process used {cpu.TotalSeconds:F1} CPU-s ({cpu.TotalSeconds / seconds:F2} of {Environment.ProcessorCount} cores, {cpu.TotalMicroseconds / Math.Max(1, all.Length):F0} us per append)");
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             suite = "eventstore",
