@@ -8,7 +8,8 @@ namespace PeerCode.Benchmarks.EventStore;
 /// <summary>
 /// `es-append` (a helper, used by the two-process tests): opens the store in --data-dir as a second process and
 /// appends --count single events to --stream (metadata node id --node, default "es-append"), --interval-ms apart.
-/// Prints one JSON line with the last append's result.
+/// Prints one JSON line with the last append's result. With --hold it then waits, store still open, until killed
+/// (the crash test kills it there, before any clean shutdown).
 /// </summary>
 public static class EventStoreAppendCommand
 {
@@ -30,6 +31,7 @@ public static class EventStoreAppendCommand
             if (interval > TimeSpan.Zero) await Task.Delay(interval);
         }
         Console.WriteLine(JsonSerializer.Serialize(new { appended = count, last.NextExpectedRevision, last.GlobalPosition }));
+        if (args.Has("hold")) await Task.Delay(Timeout.Infinite);
         return 0;
     }
 }

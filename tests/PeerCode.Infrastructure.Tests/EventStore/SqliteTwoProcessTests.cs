@@ -85,8 +85,33 @@ public sealed class SqliteTwoProcessTests(ITestOutputHelper output) : IDisposabl
         stream.Select(e => e.Metadata.NodeId).Should().Equal("mine", "other", "other", "other", "other", "other", "mine");
     }
 
+    [Fact]
+    public async Task Appends_acknowledged_to_a_process_that_is_then_killed_are_all_in_the_file()
+    {
+        using var process = Process.Start(AppenderStartInfo("room-crash", 60, intervalMs: null, "--hold"))!;
+        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        line.Should().Contain("\"appended\":60", "the appender acknowledges all 60 appends before it is killed");
+
+        process.Kill(entireProcessTree: true); // SIGKILL: no dispose, no checkpoint, no WAL cleanup
+        await process.WaitForExitAsync();
+
+        await using var store = new SqliteEventStore(new EventStoreOptions { DataDirectory = _directory.Path });
+        var stream = await ToList(store.ReadStreamAsync("room-crash", 0, Direction.Forwards, 1000));
+        stream.Select(e => e.Revision).Should().Equal(Enumerable.Range(0, 60).Select(i => (long)i));
+    }
+
     /// <summary>Runs `es-append` as a second OS process on the same data directory (metadata node id "other") and checks it succeeded.</summary>
     private async Task RunAppenderAsync(string stream, int count, int? intervalMs)
+    {
+        using var process = Process.Start(AppenderStartInfo(stream, count, intervalMs)) ?? throw new InvalidOperationException("could not start the second process");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        process.ExitCode.Should().Be(0, await stderr);
+        (await stdout).Should().Contain($"\"appended\":{count}");
+    }
+
+    private ProcessStartInfo AppenderStartInfo(string stream, int count, int? intervalMs, params string[] extra)
     {
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -101,12 +126,8 @@ public sealed class SqliteTwoProcessTests(ITestOutputHelper output) : IDisposabl
             info.ArgumentList.Add("--interval-ms");
             info.ArgumentList.Add(ms.ToString());
         }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the second process");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        process.ExitCode.Should().Be(0, await stderr);
-        (await stdout).Should().Contain($"\"appended\":{count}");
+        foreach (var arg in extra) info.ArgumentList.Add(arg);
+        return info;
     }
 
     private static string BenchmarksDll()
