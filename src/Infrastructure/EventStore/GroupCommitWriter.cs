@@ -1,0 +1,344 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using PeerCode.Application.EventStore;
+
+namespace PeerCode.Infrastructure.EventStore;
+
+/// <summary>
+/// The only writer of the store in this process: one thread, one connection. It drains every append waiting in
+/// its queue into one transaction and commits it; the <see cref="WalSyncer"/> completes the callers' tasks once
+/// that commit is fsynced, while this thread goes on with the next batch. Each append is checked (expectation,
+/// idempotency) before any of its rows is inserted, so a rejected append leaves the transaction untouched and the
+/// others in the batch still commit.
+/// </summary>
+internal sealed class GroupCommitWriter : IDisposable
+{
+    private const int MaxBatchAppends = 2048;
+    private const long MaxBatchBytes = 16L * 1024 * 1024;
+    private const int MaxCachedStreams = 100_000;
+
+    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly SqliteConnection _db;
+    private readonly WalSyncer _syncer;
+    private readonly ILogger _logger;
+    private readonly Thread _thread;
+
+    // Stream heads known to this connection; trusted only while no other connection has committed
+    // (PRAGMA data_version on this connection changes exactly when another connection commits).
+    private readonly Dictionary<string, long> _heads = new(StringComparer.Ordinal);
+    private long _dataVersion = -1;
+
+    private readonly SqliteStatement _begin, _commit, _rollback, _version, _head, _findId, _run, _insert;
+
+    private int _queued;
+    private long _transactions;
+    private long _appends;
+
+    private long _batchFirstPosition;
+    private bool _failedToBegin; // the write lock was not obtained (e.g. another process held it past busy_timeout)
+
+    public GroupCommitWriter(SqliteConnection db, WalSyncer syncer, ILogger logger)
+    {
+        _db = db;
+        _syncer = syncer;
+        _logger = logger;
+        _begin = new SqliteStatement(db, "BEGIN IMMEDIATE");
+        _commit = new SqliteStatement(db, "COMMIT");
+        _rollback = new SqliteStatement(db, "ROLLBACK");
+        _version = new SqliteStatement(db, "PRAGMA data_version");
+        _head = new SqliteStatement(db, "SELECT max(revision) FROM events WHERE stream = ?1");
+        _findId = new SqliteStatement(db, "SELECT revision FROM events WHERE event_id = ?1 AND stream = ?2 LIMIT 1");
+        _run = new SqliteStatement(db, "SELECT event_id, position FROM events WHERE stream = ?1 AND revision BETWEEN ?2 AND ?3 ORDER BY revision");
+        _insert = new SqliteStatement(db,
+            "INSERT INTO events(stream, revision, event_id, type, data, correlation_id, causation_id, user_id, client_time, client_offset, node_id, recorded_at) " +
+            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+        _thread = new Thread(Run) { IsBackground = true, Name = "eventstore-writer" };
+        _thread.Start();
+    }
+
+    public int QueueLength => Volatile.Read(ref _queued);
+    public long Transactions => Interlocked.Read(ref _transactions);
+    public long AppendsCommitted => Interlocked.Read(ref _appends);
+    public bool IsRunning => _thread.IsAlive;
+
+    public Task<AppendResult> EnqueueAsync(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events, long bytes, CancellationToken ct)
+    {
+        var pending = new PendingAppend(stream, expected, events, bytes, ct);
+        Interlocked.Increment(ref _queued);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            Interlocked.Decrement(ref _queued);
+            throw new EventStoreUnavailableException("The event store is closed.");
+        }
+        return ct.CanBeCanceled ? pending.Task.WaitAsync(ct) : pending.Task;
+    }
+
+    /// <summary>Stops accepting appends, commits every append already queued, and waits for the thread.</summary>
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        if (Thread.CurrentThread != _thread) _thread.Join();
+        foreach (var c in new[] { _begin, _commit, _rollback, _version, _head, _findId, _run, _insert }) c.Dispose();
+    }
+
+    private void Run()
+    {
+        var batch = new List<PendingAppend>(256);
+        var reader = _queue.Reader;
+        while (true)
+        {
+            if (!reader.TryPeek(out _))
+            {
+                var wait = reader.WaitToReadAsync();
+                var more = wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+                if (!more) return;
+            }
+            batch.Clear();
+            long bytes = 0;
+            while (batch.Count < MaxBatchAppends && bytes < MaxBatchBytes && reader.TryRead(out var p))
+            {
+                Interlocked.Decrement(ref _queued);
+                if (p.Cancellation.IsCancellationRequested)
+                {
+                    p.TrySetCanceled(p.Cancellation);
+                    continue;
+                }
+                batch.Add(p);
+                bytes += p.Bytes;
+            }
+            if (batch.Count == 0) continue;
+            if (!TryCommit(batch, out var error))
+            {
+                if (batch.Count == 1 || _failedToBegin)
+                {
+                    // nothing to isolate: one append, or the whole store is unavailable (no write lock)
+                    foreach (var p in batch)
+                        p.TrySetException(new EventStoreUnavailableException($"The append to '{p.Stream}' could not be made durable: {error!.Message}", error));
+                }
+                else
+                {
+                    // Isolate the failure: each append gets its own transaction, so only the broken one fails.
+                    _logger.LogWarning(error, "Group commit of {Count} appends failed; retrying them one by one", batch.Count);
+                    foreach (var p in batch.ToArray())
+                    {
+                        batch.Clear();
+                        batch.Add(p);
+                        if (!TryCommit(batch, out var single))
+                            p.TrySetException(new EventStoreUnavailableException($"The append to '{p.Stream}' could not be made durable: {single!.Message}", single));
+                    }
+                }
+            }
+        }
+    }
+
+    private bool TryCommit(List<PendingAppend> batch, out Exception? error)
+    {
+        error = null;
+        try
+        {
+            _failedToBegin = true;
+            _begin.Execute();
+            _failedToBegin = false;
+            var version = ReadVersion();
+            if (version != _dataVersion || _heads.Count > MaxCachedStreams)
+            {
+                _heads.Clear();
+                _dataVersion = version;
+            }
+            var now = DateTime.UtcNow.Ticks;
+            _batchFirstPosition = long.MaxValue;
+            foreach (var p in batch) p.Outcome = Apply(p, now);
+            _syncer.BeginCommit(_batchFirstPosition);
+            _commit.Execute();
+        }
+        catch (Exception e)
+        {
+            _heads.Clear();
+            _syncer.CommitFailed();
+            try
+            {
+                if (_db.Handle is not null && SQLitePCL.raw.sqlite3_get_autocommit(_db.Handle) == 0) _rollback.Execute();
+            }
+            catch (SqliteException rollbackError)
+            {
+                _logger.LogError(rollbackError, "Rollback after a failed group commit failed");
+            }
+            error = e;
+            return false;
+        }
+
+        Interlocked.Increment(ref _transactions);
+        var committed = batch.ToArray();
+        _syncer.Committed(fsyncError => Acknowledge(committed, fsyncError));
+        return true;
+    }
+
+    private void Acknowledge(PendingAppend[] batch, Exception? fsyncError)
+    {
+        var appended = 0;
+        foreach (var p in batch)
+        {
+            switch (p.Outcome)
+            {
+                case AppendResult r when fsyncError is null:
+                    appended++;
+                    p.TrySetResult(r);
+                    break;
+                case AppendResult:
+                    p.TrySetException(new EventStoreUnavailableException(
+                        $"The append to '{p.Stream}' was committed but the WAL could not be synced to disk; retry with the same event ids.", fsyncError));
+                    break;
+                case Exception e:
+                    p.TrySetException(e);
+                    break;
+            }
+        }
+        Interlocked.Add(ref _appends, appended);
+    }
+
+    /// <returns>The <see cref="AppendResult"/>, or the exception for this append alone (nothing of it inserted).</returns>
+    private object Apply(PendingAppend p, long now)
+    {
+        var events = p.Events;
+        var first = FindInStream(p.Stream, events[0].EventId);
+        if (first >= 0)
+            return Retry(p, first);
+        for (var i = 1; i < events.Count; i++)
+        {
+            var found = FindInStream(p.Stream, events[i].EventId);
+            if (found >= 0)
+                return new InvalidAppendException(
+                    $"Event id {events[i].EventId} is already in stream '{p.Stream}' at revision {found} but the append's first event is new; a retry must resend exactly the original events.");
+        }
+
+        var head = Head(p.Stream);
+        var ok = p.Expected.Kind switch
+        {
+            ExpectedKind.Any => true,
+            ExpectedKind.NoStream => head < 0,
+            ExpectedKind.StreamExists => head >= 0,
+            _ => head == p.Expected.Revision,
+        };
+        if (!ok) return new WrongExpectedRevisionException(p.Stream, p.Expected, head);
+
+        long position = 0;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            var m = e.Metadata;
+            _insert.Bind(1, p.Stream);
+            _insert.Bind(2, head + 1 + i);
+            _insert.Bind(3, e.EventId);
+            _insert.Bind(4, e.Type);
+            _insert.Bind(5, e.Data.Span);
+            _insert.Bind(6, m.CorrelationId);
+            _insert.Bind(7, m.CausationId);
+            _insert.Bind(8, m.UserId);
+            if (m.ClientTime is { } clientTime)
+            {
+                _insert.Bind(9, clientTime.UtcTicks);
+                _insert.Bind(10, (long)clientTime.Offset.TotalMinutes);
+            }
+            _insert.Bind(11, m.NodeId);
+            _insert.Bind(12, now);
+            _insert.Execute();
+            position = _insert.LastInsertRowId;
+            if (_batchFirstPosition == long.MaxValue) _batchFirstPosition = position;
+        }
+        var last = head + events.Count;
+        _heads[p.Stream] = last;
+        return new AppendResult(last, position);
+    }
+
+    /// <summary>The first event id is already in the stream at <paramref name="first"/>: a retry if all ids sit there in order.</summary>
+    private object Retry(PendingAppend p, long first)
+    {
+        var events = p.Events;
+        _run.Bind(1, p.Stream);
+        _run.Bind(2, first);
+        _run.Bind(3, first + events.Count - 1);
+        var matched = 0;
+        long position = 0;
+        try
+        {
+            while (matched < events.Count && _run.Step() && _run.Guid(0) == events[matched].EventId)
+            {
+                position = _run.Int64(1);
+                matched++;
+            }
+        }
+        finally
+        {
+            _run.Reset();
+        }
+        if (matched != events.Count)
+            return new InvalidAppendException(
+                $"Event id {events[0].EventId} is already in stream '{p.Stream}' at revision {first}, but the stored events from there differ from this append; a retry must resend exactly the original events.");
+        var originalExpectation = first - 1;
+        var consistent = p.Expected.Kind switch
+        {
+            ExpectedKind.Any => true,
+            ExpectedKind.StreamExists => first > 0,
+            ExpectedKind.NoStream => first == 0,
+            _ => p.Expected.Revision == originalExpectation,
+        };
+        if (!consistent)
+            return new InvalidAppendException(
+                $"Events {events[0].EventId}.. are already in stream '{p.Stream}' from revision {first}, which does not fit the expected revision {p.Expected} of this append.");
+        return new AppendResult(first + events.Count - 1, position);
+    }
+
+    private long FindInStream(string stream, Guid id)
+    {
+        _findId.Bind(1, id);
+        _findId.Bind(2, stream);
+        return ScalarOrMinusOne(_findId);
+    }
+
+    private long Head(string stream)
+    {
+        if (_heads.TryGetValue(stream, out var head)) return head;
+        _head.Bind(1, stream);
+        head = ScalarOrMinusOne(_head);
+        _heads[stream] = head;
+        return head;
+    }
+
+    private long ReadVersion()
+    {
+        try
+        {
+            _version.Step();
+            return _version.Int64(0);
+        }
+        finally
+        {
+            _version.Reset();
+        }
+    }
+
+    private static long ScalarOrMinusOne(SqliteStatement statement)
+    {
+        try
+        {
+            return statement.Step() && !statement.IsNull(0) ? statement.Int64(0) : -1;
+        }
+        finally
+        {
+            statement.Reset();
+        }
+    }
+
+    private sealed class PendingAppend(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events, long bytes, CancellationToken ct)
+        : TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public string Stream { get; } = stream;
+        public ExpectedRevision Expected { get; } = expected;
+        public IReadOnlyList<EventData> Events { get; } = events;
+        public long Bytes { get; } = bytes;
+        public CancellationToken Cancellation { get; } = ct;
+        public object? Outcome { get; set; }
+    }
+}
