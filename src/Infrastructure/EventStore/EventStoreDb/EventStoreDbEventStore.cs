@@ -1,0 +1,339 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using PeerCode.Application.EventStore;
+using PeerCode.Infrastructure.EventStore.EventStoreDb.Protocol.Streams;
+
+namespace PeerCode.Infrastructure.EventStore.EventStoreDb;
+
+/// <summary>
+/// The event store port on EventStoreDB (checked against 23.10), spoken as gRPC over one shared HTTP/2
+/// <see cref="HttpClient"/>. Positions: the port's GlobalPosition is EventStoreDB's commit position (see
+/// <see cref="AllPosition"/>). Reads and subscriptions of $all leave out EventStoreDB's own system events.
+/// </summary>
+public sealed class EventStoreDbEventStore : IEventStore, IDisposable
+{
+    internal const string ReadMethod = "/event_store.client.streams.Streams/Read";
+    internal const string AppendMethod = "/event_store.client.streams.Streams/Append";
+
+    /// <summary>Longest stream name and event type accepted (UTF-8 bytes); EventStoreDB has no small limit, these keep names sane.</summary>
+    public const int MaxStreamNameBytes = 1024;
+    public const int MaxEventTypeBytes = 256;
+
+    private readonly EventStoreDbSettings _settings;
+    private readonly GrpcTransport _transport;
+
+    public EventStoreDbEventStore(EventStoreDbSettings settings)
+    {
+        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        _transport = new GrpcTransport(settings);
+    }
+
+    /// <summary>
+    /// An adapter for <paramref name="connectionString"/> (<c>esdb://host:2113?tls=false</c>). Nothing is dialled yet:
+    /// the first call opens the HTTP/2 connection, and a lost connection is reopened by the next call.
+    /// </summary>
+    /// <exception cref="InvalidConnectionStringException">The connection string is malformed or uses an unsupported option.</exception>
+    public static EventStoreDbEventStore Connect(string connectionString) => new(EventStoreDbSettings.Parse(connectionString));
+
+    public EventStoreDbSettings Settings => _settings;
+
+    public void Dispose() => _transport.Dispose();
+
+    // ---- append ----
+
+    public async Task<AppendResult> AppendAsync(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
+    {
+        ValidateAppend(stream, events);
+        var requests = EventStoreDbMessages.Append(stream, expected, events, _settings.UuidFormat);
+        var size = 0L;
+        for (var i = 1; i < requests.Count; i++)
+            size += requests[i].ProposedMessage.Data.Length + requests[i].ProposedMessage.CustomMetadata.Length;
+        if (size > _settings.MaxAppendSize)
+            throw new InvalidAppendException($"The append to '{stream}' carries {size} bytes of data and metadata; the limit is {_settings.MaxAppendSize}.");
+
+        var response = await _transport.CallAsync(AppendMethod, GrpcTransport.Frame(requests), AppendResp.Parser, _settings.DefaultDeadline, stream, ct)
+            .ConfigureAwait(false);
+        var result = EventStoreDbMessages.ToAppendResult(response, stream, expected);
+        if (result.GlobalPosition >= 0) return result;
+
+        // A success without a position (EventStoreDB may answer an idempotent re-append so): the position of the
+        // stream's last written event is the original result the port promises.
+        await foreach (var last in ReadStreamAsync(stream, result.NextExpectedRevision, Direction.Backwards, 1, ct).ConfigureAwait(false))
+            return result with { GlobalPosition = last.GlobalPosition };
+        throw new EventStoreUnavailableException($"EventStoreDB acknowledged the append to '{stream}' at revision {result.NextExpectedRevision} but that event cannot be read back.");
+    }
+
+    private static void ValidateAppend(string stream, IReadOnlyList<EventData> events)
+    {
+        ValidateStreamName(stream);
+        if (events is null || events.Count == 0)
+            throw new InvalidAppendException($"An append to '{stream}' needs at least one event.");
+        var ids = new HashSet<Guid>();
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i] ?? throw new InvalidAppendException($"Event {i} of the append to '{stream}' is null.");
+            if (e.EventId == Guid.Empty)
+                throw new InvalidAppendException($"Event {i} of the append to '{stream}' has an empty event id.");
+            if (!ids.Add(e.EventId))
+                throw new InvalidAppendException($"Event id {e.EventId} appears twice in one append to '{stream}'.");
+            if (string.IsNullOrWhiteSpace(e.Type) || e.Type.StartsWith('$') || Encoding.UTF8.GetByteCount(e.Type) > MaxEventTypeBytes)
+                throw new InvalidAppendException(
+                    $"Event {i} of the append to '{stream}' has type '{e.Type}'; a type is 1-{MaxEventTypeBytes} bytes and does not start with '$' (reserved by EventStoreDB).");
+        }
+    }
+
+    private static void ValidateStreamName(string stream)
+    {
+        if (string.IsNullOrWhiteSpace(stream))
+            throw new InvalidAppendException("The stream name is empty.");
+        if (stream.StartsWith('$'))
+            throw new InvalidAppendException($"Stream '{stream}' starts with '$', which EventStoreDB reserves for system streams.");
+        if (Encoding.UTF8.GetByteCount(stream) > MaxStreamNameBytes)
+            throw new InvalidAppendException($"The stream name is longer than {MaxStreamNameBytes} bytes.");
+    }
+
+    // ---- reads ----
+
+    public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string stream, long fromRevision, Direction direction, int maxCount,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        ArgumentOutOfRangeException.ThrowIfNegative(fromRevision);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        if (maxCount == 0) yield break;
+
+        var request = EventStoreDbMessages.ReadStream(stream, fromRevision, direction, maxCount, _settings.UuidFormat);
+        await using var call = await _transport.OpenAsync(ReadMethod, GrpcTransport.Frame([request]), ReadResp.Parser, _settings.DefaultDeadline, stream, ct)
+            .ConfigureAwait(false);
+        while (await call.ReadAsync().ConfigureAwait(false) is { } response)
+        {
+            switch (response.ContentCase)
+            {
+                case ReadResp.ContentOneofCase.Event:
+                    yield return EventStoreDbMessages.ToRecordedEvent(response.Event).Event;
+                    break;
+                case ReadResp.ContentOneofCase.StreamNotFound:
+                    yield break; // the port reads a missing stream as an empty one
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition, Direction direction, int maxCount, EventFilter? filter = null,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fromPosition);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        if (maxCount == 0) yield break;
+        var serverFilter = ServerFilter.From(filter);
+        var remaining = maxCount;
+
+        // The port's start is inclusive in both directions. Forwards, EventStoreDB starts at the first event at or after
+        // the position, as wanted. Backwards from a position it is not documented whether the event at that position is
+        // included, so it is fetched on its own (a forward read of one) and anything at or after it is dropped from the
+        // backward pages: right under either server behaviour, at the price of one small extra read.
+        AllPosition? cursor = null;
+        AllPosition? skipFrom = null; // forwards: skip events at or before it; backwards: at or after it
+        var atStart = fromPosition == StreamPosition.Start;
+        var atEnd = fromPosition == StreamPosition.End;
+        if (direction == Direction.Forwards && !atStart && !atEnd)
+            cursor = AllPosition.FromGlobal(fromPosition);
+        else if (direction == Direction.Forwards && atEnd)
+            yield break; // nothing comes after the end
+        else if (direction == Direction.Backwards && !atEnd)
+        {
+            var at = AllPosition.FromGlobal(fromPosition);
+            await foreach (var head in ReadAllPageAsync(at, Direction.Forwards, 1, serverFilter, ct).ConfigureAwait(false))
+            {
+                if (head.Event.GlobalPosition == fromPosition && serverFilter.Accepts(head.Event))
+                {
+                    yield return head.Event;
+                    remaining--;
+                }
+            }
+            cursor = at;
+            skipFrom = at;
+        }
+
+        // Pages: one usually suffices; more are needed only when the client-side type check or the backward overlap
+        // above dropped events from a full page.
+        while (remaining > 0)
+        {
+            var returned = 0;
+            var requested = remaining;
+            AllPosition? last = null;
+            await foreach (var item in ReadAllPageAsync(cursor, direction, requested, serverFilter, ct).ConfigureAwait(false))
+            {
+                returned++;
+                last = item.Position;
+                if (skipFrom is { } skip && (direction == Direction.Forwards ? item.Position.Commit <= skip.Commit : item.Position.Commit >= skip.Commit))
+                    continue;
+                if (!serverFilter.Accepts(item.Event)) continue;
+                yield return item.Event;
+                if (--remaining == 0) yield break;
+            }
+            if (returned < requested || last is null) yield break; // the server ran out
+            cursor = last;
+            skipFrom = last;
+        }
+    }
+
+    private async IAsyncEnumerable<EventStoreDbMessages.Decoded> ReadAllPageAsync(AllPosition? from, Direction direction, int count, ServerFilter filter,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        var request = EventStoreDbMessages.ReadAll(from, direction, count, filter, _settings.UuidFormat);
+        await using var call = await _transport.OpenAsync(ReadMethod, GrpcTransport.Frame([request]), ReadResp.Parser, _settings.DefaultDeadline, null, ct)
+            .ConfigureAwait(false);
+        while (await call.ReadAsync().ConfigureAwait(false) is { } response)
+        {
+            if (response.ContentCase == ReadResp.ContentOneofCase.Event)
+                yield return EventStoreDbMessages.ToRecordedEvent(response.Event);
+        }
+    }
+
+    // ---- subscriptions ----
+
+    public async IAsyncEnumerable<SubscriptionMessage> SubscribeToStreamAsync(string stream, long? afterRevision,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        if (afterRevision is < 0) throw new ArgumentOutOfRangeException(nameof(afterRevision), "A revision is 0 or more; pass null to start at the beginning.");
+        var last = afterRevision;
+        var caughtUpSent = false;
+        var failures = 0;
+        while (true)
+        {
+            EventStoreUnavailableException failure;
+            var request = EventStoreDbMessages.SubscribeToStream(stream, last, _settings.UuidFormat);
+            var call = await OpenSubscriptionAsync(request, stream, ct).ConfigureAwait(false);
+            if (call.Stream is null)
+            {
+                failure = call.Failure!;
+            }
+            else
+            {
+                await using var open = call.Stream;
+                while (true)
+                {
+                    var next = await NextAsync(open, ct).ConfigureAwait(false);
+                    if (next.Failure is not null) { failure = next.Failure; break; }
+                    var response = next.Response!;
+                    failures = 0; // the server is talking again: the next outage backs off from the start
+                    switch (response.ContentCase)
+                    {
+                        case ReadResp.ContentOneofCase.Event:
+                            var e = EventStoreDbMessages.ToRecordedEvent(response.Event).Event;
+                            if (last is { } seen && e.Revision <= seen) continue; // already delivered before a reconnect
+                            last = e.Revision;
+                            yield return new SubscriptionMessage.Event(e);
+                            break;
+                        case ReadResp.ContentOneofCase.CaughtUp when !caughtUpSent:
+                            caughtUpSent = true;
+                            yield return new SubscriptionMessage.CaughtUp(last);
+                            break;
+                    }
+                }
+            }
+            await BackOffAsync(++failures, failure, ct).ConfigureAwait(false);
+        }
+    }
+
+    public async IAsyncEnumerable<SubscriptionMessage> SubscribeToAllAsync(long? afterPosition, EventFilter? filter,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (afterPosition is < 0) throw new ArgumentOutOfRangeException(nameof(afterPosition), "A position is 0 or more; pass null to start at the beginning.");
+        var serverFilter = ServerFilter.From(filter);
+        // Where to resume after a drop: the last delivered event or, if later, the last checkpoint (so a filtered
+        // subscription that matched nothing for a while does not rescan that stretch). Checkpoints carry the exact
+        // commit/prepare pair, events too; only the caller's starting position is a bare commit position.
+        AllPosition? resume = afterPosition is { } p ? AllPosition.FromGlobal(p) : null;
+        long? lastDelivered = afterPosition;
+        var seenUpTo = afterPosition; // every event seen, delivered or dropped by the client-side type check
+        var caughtUpSent = false;
+        var failures = 0;
+        while (true)
+        {
+            EventStoreUnavailableException failure;
+            var request = EventStoreDbMessages.SubscribeToAll(resume, serverFilter, _settings.UuidFormat);
+            var call = await OpenSubscriptionAsync(request, null, ct).ConfigureAwait(false);
+            if (call.Stream is null)
+            {
+                failure = call.Failure!;
+            }
+            else
+            {
+                await using var open = call.Stream;
+                while (true)
+                {
+                    var next = await NextAsync(open, ct).ConfigureAwait(false);
+                    if (next.Failure is not null) { failure = next.Failure; break; }
+                    var response = next.Response!;
+                    failures = 0;
+                    switch (response.ContentCase)
+                    {
+                        case ReadResp.ContentOneofCase.Event:
+                            var decoded = EventStoreDbMessages.ToRecordedEvent(response.Event);
+                            if (seenUpTo is { } seen && decoded.Event.GlobalPosition <= seen) continue; // already seen before a reconnect
+                            seenUpTo = decoded.Event.GlobalPosition;
+                            if (resume is null || decoded.Position.Commit > resume.Value.Commit) resume = decoded.Position;
+                            if (!serverFilter.Accepts(decoded.Event)) continue;
+                            lastDelivered = decoded.Event.GlobalPosition;
+                            yield return new SubscriptionMessage.Event(decoded.Event);
+                            break;
+                        case ReadResp.ContentOneofCase.Checkpoint:
+                            var checkpoint = new AllPosition(response.Checkpoint.CommitPosition, response.Checkpoint.PreparePosition);
+                            if (resume is null || checkpoint.Commit > resume.Value.Commit) resume = checkpoint;
+                            break;
+                        case ReadResp.ContentOneofCase.CaughtUp when !caughtUpSent:
+                            caughtUpSent = true;
+                            yield return new SubscriptionMessage.CaughtUp(lastDelivered);
+                            break;
+                    }
+                }
+            }
+            await BackOffAsync(++failures, failure, ct).ConfigureAwait(false);
+        }
+    }
+
+    private readonly record struct Opened(GrpcTransport.ServerStream<ReadResp>? Stream, EventStoreUnavailableException? Failure);
+
+    private readonly record struct Next(ReadResp? Response, EventStoreUnavailableException? Failure);
+
+    /// <summary>Opens a subscription call; "unavailable" is returned (to be retried), every other error is thrown.</summary>
+    private async Task<Opened> OpenSubscriptionAsync(ReadReq request, string? stream, CancellationToken ct)
+    {
+        try
+        {
+            return new Opened(await _transport.OpenAsync(ReadMethod, GrpcTransport.Frame([request]), ReadResp.Parser, null, stream, ct).ConfigureAwait(false), null);
+        }
+        catch (EventStoreUnavailableException e)
+        {
+            return new Opened(null, e);
+        }
+    }
+
+    /// <summary>The next subscription message; a subscription never ends by itself, so the server closing it is a drop too.</summary>
+    private static async Task<Next> NextAsync(GrpcTransport.ServerStream<ReadResp> call, CancellationToken ct)
+    {
+        try
+        {
+            return await call.ReadAsync().ConfigureAwait(false) is { } response
+                ? new Next(response, null)
+                : new Next(null, new EventStoreUnavailableException("EventStoreDB closed the subscription."));
+        }
+        catch (EventStoreUnavailableException e) when (!ct.IsCancellationRequested)
+        {
+            return new Next(null, e);
+        }
+    }
+
+    /// <summary>Exponential backoff with jitter (so many nodes do not reconnect in step), capped; gives up after MaxReconnectAttempts.</summary>
+    private async Task BackOffAsync(int failures, EventStoreUnavailableException failure, CancellationToken ct)
+    {
+        if (_settings.MaxReconnectAttempts is { } max && failures > max)
+            throw new EventStoreUnavailableException($"The subscription gave up after {max} reconnect attempts: {failure.Message}", failure);
+        var exponent = Math.Min(failures - 1, 20);
+        var delay = Math.Min(_settings.ReconnectInitialDelay.TotalMilliseconds * Math.Pow(2, exponent), _settings.ReconnectMaxDelay.TotalMilliseconds);
+        delay *= 0.8 + Random.Shared.NextDouble() * 0.4;
+        await Task.Delay(TimeSpan.FromMilliseconds(delay), ct).ConfigureAwait(false);
+    }
+}

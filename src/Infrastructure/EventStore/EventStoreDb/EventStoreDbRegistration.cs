@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PeerCode.Application.EventStore;
+
+namespace PeerCode.Infrastructure.EventStore.EventStoreDb;
+
+public static class EventStoreDbRegistration
+{
+    public const string ConnectionStringKey = "EventStore:ConnectionString";
+
+    /// <summary>
+    /// Registers the EventStoreDB adapter as the <see cref="IEventStore"/> singleton when <c>EventStore:ConnectionString</c>
+    /// is set, and returns whether it did (the composition root falls back to the embedded store otherwise). The string is
+    /// parsed here, so a bad one stops the application at startup with <see cref="InvalidConnectionStringException"/>.
+    /// </summary>
+    public static bool AddEventStoreDbIfConfigured(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration[ConnectionStringKey];
+        if (string.IsNullOrWhiteSpace(connectionString)) return false;
+        var settings = EventStoreDbSettings.Parse(connectionString);
+        services.AddSingleton<IEventStore>(_ => new EventStoreDbEventStore(settings));
+        return true;
+    }
+}
