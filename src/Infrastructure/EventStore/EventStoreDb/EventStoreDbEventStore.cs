@@ -21,6 +21,8 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
 
     private readonly EventStoreDbSettings _settings;
     private readonly GrpcTransport _transport;
+    private readonly SemaphoreSlim _batchOpening = new(1, 1);
+    private BatchAppendSession? _batch;
 
     public EventStoreDbEventStore(EventStoreDbSettings settings)
     {
@@ -37,7 +39,11 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
 
     public EventStoreDbSettings Settings => _settings;
 
-    public void Dispose() => _transport.Dispose();
+    public void Dispose()
+    {
+        _batch?.Dispose();
+        _transport.Dispose();
+    }
 
     // ---- append ----
 
@@ -51,9 +57,21 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
         if (size > _settings.MaxAppendSize)
             throw new InvalidAppendException($"The append to '{stream}' carries {size} bytes of data and metadata; the limit is {_settings.MaxAppendSize}.");
 
-        var response = await _transport.CallAsync(AppendMethod, GrpcTransport.Frame(requests), AppendResp.Parser, _settings.DefaultDeadline, stream, ct)
-            .ConfigureAwait(false);
-        var result = EventStoreDbMessages.ToAppendResult(response, stream, expected);
+        AppendResult result;
+        if (_settings.UseBatchAppend)
+        {
+            var correlationId = Guid.NewGuid();
+            var request = EventStoreDbMessages.BatchAppend(correlationId, stream, expected, events, _settings.DefaultDeadline, _settings.UuidFormat);
+            var session = await BatchSessionAsync(ct).ConfigureAwait(false);
+            var response = await session.AppendAsync(correlationId, request, _settings.DefaultDeadline, ct).ConfigureAwait(false);
+            result = EventStoreDbMessages.ToAppendResult(response, stream, expected);
+        }
+        else
+        {
+            var response = await _transport.CallAsync(AppendMethod, GrpcTransport.Frame(requests), AppendResp.Parser, _settings.DefaultDeadline, stream, ct)
+                .ConfigureAwait(false);
+            result = EventStoreDbMessages.ToAppendResult(response, stream, expected);
+        }
         if (result.GlobalPosition >= 0) return result;
 
         // A success without a position (EventStoreDB may answer an idempotent re-append so): the position of the
@@ -61,6 +79,23 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
         await foreach (var last in ReadStreamAsync(stream, result.NextExpectedRevision, Direction.Backwards, 1, ct).ConfigureAwait(false))
             return result with { GlobalPosition = last.GlobalPosition };
         throw new EventStoreUnavailableException($"EventStoreDB acknowledged the append to '{stream}' at revision {result.NextExpectedRevision} but that event cannot be read back.");
+    }
+
+    /// <summary>The open BatchAppend call, or a new one if there is none or the last one broke.</summary>
+    private async Task<BatchAppendSession> BatchSessionAsync(CancellationToken ct)
+    {
+        if (_batch is { IsBroken: false } open) return open;
+        await _batchOpening.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_batch is { IsBroken: false } opened) return opened;
+            _batch?.Dispose();
+            return _batch = new BatchAppendSession(_transport);
+        }
+        finally
+        {
+            _batchOpening.Release();
+        }
     }
 
     private static void ValidateAppend(string stream, IReadOnlyList<EventData> events)

@@ -162,6 +162,78 @@ internal static class EventStoreDbMessages
             : -1,
     };
 
+    // ---- batch append ----
+
+    /// <summary>One whole append as a single BatchAppend request (is_final: nothing more follows for this correlation id).</summary>
+    public static BatchAppendReq BatchAppend(Guid correlationId, string stream, ExpectedRevision expected, IReadOnlyList<EventData> events,
+        TimeSpan deadline, UuidWireFormat format)
+    {
+        var options = new BatchAppendReq.Types.Options
+        {
+            StreamIdentifier = ToStreamIdentifier(stream),
+            Deadline = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(deadline),
+        };
+        switch (expected.Kind)
+        {
+            case ExpectedKind.Any: options.Any = new Google.Protobuf.WellKnownTypes.Empty(); break;
+            case ExpectedKind.NoStream: options.NoStream = new Google.Protobuf.WellKnownTypes.Empty(); break;
+            case ExpectedKind.StreamExists: options.StreamExists = new Google.Protobuf.WellKnownTypes.Empty(); break;
+            case ExpectedKind.Exact: options.StreamPosition = (ulong)expected.Revision; break;
+            default: throw new InvalidAppendException($"Unknown expected revision kind {expected.Kind}.");
+        }
+        var request = new BatchAppendReq { CorrelationId = ToUuid(correlationId, format), Options = options, IsFinal = true };
+        foreach (var e in events)
+        {
+            var proposed = ProposedMessage(e, format).ProposedMessage;
+            var message = new BatchAppendReq.Types.ProposedMessage { Id = proposed.Id, CustomMetadata = proposed.CustomMetadata, Data = proposed.Data };
+            message.Metadata.Add(proposed.Metadata);
+            request.ProposedMessages.Add(message);
+        }
+        return request;
+    }
+
+    public static AppendResult ToAppendResult(BatchAppendResp response, string stream, ExpectedRevision expected)
+    {
+        switch (response.ResultCase)
+        {
+            case BatchAppendResp.ResultOneofCase.Success:
+                var success = response.Success;
+                var revision = success.CurrentRevisionOptionCase == BatchAppendResp.Types.Success.CurrentRevisionOptionOneofCase.CurrentRevision
+                    ? (long)success.CurrentRevision
+                    : -1;
+                var position = success.PositionOptionCase == BatchAppendResp.Types.Success.PositionOptionOneofCase.Position
+                    ? (long)success.Position.CommitPosition
+                    : -1;
+                return new AppendResult(revision, position);
+            case BatchAppendResp.ResultOneofCase.Error:
+                throw BatchAppendError(response.Error, stream, expected);
+            default:
+                throw new EventStoreUnavailableException($"EventStoreDB answered the batch append to '{stream}' with neither success nor error.");
+        }
+    }
+
+    /// <summary>BatchAppend reports failures as a google.rpc.Status whose details name EventStoreDB's error message type.</summary>
+    private static EventStoreException BatchAppendError(Protocol.Rpc.Status status, string stream, ExpectedRevision expected)
+    {
+        var details = status.Details;
+        if (details is not null)
+        {
+            if (details.Is(WrongExpectedVersion.Descriptor))
+            {
+                var wrong = details.Unpack<WrongExpectedVersion>();
+                var actual = wrong.CurrentStreamRevisionOptionCase == WrongExpectedVersion.CurrentStreamRevisionOptionOneofCase.CurrentStreamRevision
+                    ? (long)wrong.CurrentStreamRevision
+                    : -1;
+                return new WrongExpectedRevisionException(stream, expected, actual);
+            }
+            if (details.Is(StreamDeleted.Descriptor)) return new StreamDeletedException(stream);
+            if (details.Is(AccessDenied.Descriptor)) return new AccessDeniedException($"EventStoreDB denied the append to '{stream}': {status.Message}");
+            if (details.Is(MaximumAppendSizeExceeded.Descriptor))
+                return new InvalidAppendException($"The append to '{stream}' is larger than the server's maximum append size ({details.Unpack<MaximumAppendSizeExceeded>().MaxAppendSize} bytes).");
+        }
+        return new GrpcStatus(status.Code, status.Message, null, null).ToException(EventStoreDbEventStore.AppendMethod, stream);
+    }
+
     // ---- reads ----
 
     private static ReadOptions BaseReadOptions(Direction direction, UuidWireFormat format) => new()

@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Threading.Channels;
 using Google.Protobuf;
 using PeerCode.Application.EventStore;
 
@@ -118,7 +119,22 @@ internal sealed class GrpcTransport : IDisposable
     }
 
     /// <summary>Starts a server-streaming call; read it with <see cref="ServerStream{T}.ReadAsync"/> until null.</summary>
-    public async Task<ServerStream<TResponse>> OpenAsync<TResponse>(string method, byte[] body, MessageParser<TResponse> parser, TimeSpan? deadline, string? stream, CancellationToken ct)
+    public Task<ServerStream<TResponse>> OpenAsync<TResponse>(string method, byte[] body, MessageParser<TResponse> parser, TimeSpan? deadline, string? stream, CancellationToken ct)
+        where TResponse : class, IMessage<TResponse> =>
+        SendAsync(method, new ByteArrayContent(body), parser, deadline, stream, ct);
+
+    /// <summary>
+    /// Starts a bidirectional call: frames written to the returned writer go out as they come (HTTP/2 full duplex);
+    /// completing the writer ends the request side. The task yields the response side once the server answers.
+    /// </summary>
+    public (ChannelWriter<byte[]> Requests, Task<ServerStream<TResponse>> Responses) OpenDuplex<TResponse>(string method, MessageParser<TResponse> parser, CancellationToken ct)
+        where TResponse : class, IMessage<TResponse>
+    {
+        var frames = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+        return (frames.Writer, SendAsync(method, new FrameStreamContent(frames.Reader), parser, null, null, ct));
+    }
+
+    private async Task<ServerStream<TResponse>> SendAsync<TResponse>(string method, HttpContent content, MessageParser<TResponse> parser, TimeSpan? deadline, string? stream, CancellationToken ct)
         where TResponse : class, IMessage<TResponse>
     {
         var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -127,14 +143,15 @@ internal sealed class GrpcTransport : IDisposable
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(body),
+            Content = content,
         };
         request.Content.Headers.ContentType = GrpcContentType;
         request.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
         if (deadline is { } t) request.Headers.TryAddWithoutValidation("grpc-timeout", $"{Math.Max(1, (long)t.TotalMilliseconds)}m");
         if (_authorization is not null) request.Headers.Authorization = _authorization;
 
-        var call = new ServerStream<TResponse>(method, parser, stream, cts, ct);
+        // The call owns the request: a duplex request body is still being written after the response headers arrive.
+        var call = new ServerStream<TResponse>(method, parser, stream, request, cts, ct);
         try
         {
             HttpResponseMessage response;
@@ -154,16 +171,35 @@ internal sealed class GrpcTransport : IDisposable
             await call.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        finally
+    }
+
+    /// <summary>A request body written frame by frame as the frames arrive; everything queued is flushed as one write.</summary>
+    private sealed class FrameStreamContent(ChannelReader<byte[]> frames) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken ct)
         {
-            request.Dispose();
+            while (await frames.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                while (frames.TryRead(out var frame)) await stream.WriteAsync(frame, ct).ConfigureAwait(false);
+                await stream.FlushAsync(ct).ConfigureAwait(false);
+            }
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
         }
     }
 
     public void Dispose() => _http.Dispose();
 
     /// <summary>The response side of one call: frames in, then the status from the trailers mapped onto the port's errors.</summary>
-    internal sealed class ServerStream<T>(string method, MessageParser<T> parser, string? stream, CancellationTokenSource cts, CancellationToken callerToken)
+    internal sealed class ServerStream<T>(string method, MessageParser<T> parser, string? stream, HttpRequestMessage request,
+        CancellationTokenSource cts, CancellationToken callerToken)
         : IAsyncDisposable where T : class, IMessage<T>
     {
         private readonly byte[] _header = new byte[5];
@@ -255,6 +291,7 @@ internal sealed class GrpcTransport : IDisposable
             if (!_finished) await cts.CancelAsync().ConfigureAwait(false);
             if (_body is not null) await _body.DisposeAsync().ConfigureAwait(false);
             _response?.Dispose();
+            request.Dispose();
             cts.Dispose();
         }
     }

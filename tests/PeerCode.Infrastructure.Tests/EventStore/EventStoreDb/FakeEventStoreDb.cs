@@ -97,16 +97,21 @@ internal sealed class FakeEventStoreDb : IAsyncDisposable
         /// <summary>Reads every request frame until the client ends its side of the call.</summary>
         public async Task<IReadOnlyList<byte[]>> ReadAllAsync()
         {
+            while (await ReadNextAsync() is not null) { }
+            return Received;
+        }
+
+        /// <summary>The next request frame as it arrives (bidirectional calls), or null when the client ended its side.</summary>
+        public async Task<byte[]?> ReadNextAsync()
+        {
             var body = context.Request.Body;
             var header = new byte[5];
-            while (await body.ReadAtLeastAsync(header, 5, throwOnEndOfStream: false) == 5)
-            {
-                if (header[0] != 0) throw new InvalidOperationException("The client sent a compressed frame.");
-                var payload = new byte[BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1))];
-                await body.ReadExactlyAsync(payload);
-                Received.Add(payload);
-            }
-            return Received;
+            if (await body.ReadAtLeastAsync(header, 5, throwOnEndOfStream: false) < 5) return null;
+            if (header[0] != 0) throw new InvalidOperationException("The client sent a compressed frame.");
+            var payload = new byte[BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1))];
+            await body.ReadExactlyAsync(payload);
+            Received.Add(payload);
+            return payload;
         }
 
         public async Task<T> ReadSingleAsync<T>(MessageParser<T> parser) where T : IMessage<T> =>

@@ -25,3 +25,12 @@ public sealed class LiveEventStoreDbFactAttribute : FactAttribute
         if (LiveEventStoreDb.SkipReason is { } reason) Skip = reason;
     }
 }
+
+/// <summary>A theory that runs only against a real EventStoreDB (see <see cref="LiveEventStoreDb"/>).</summary>
+public sealed class LiveEventStoreDbTheoryAttribute : TheoryAttribute
+{
+    public LiveEventStoreDbTheoryAttribute()
+    {
+        if (LiveEventStoreDb.SkipReason is { } reason) Skip = reason;
+    }
+}

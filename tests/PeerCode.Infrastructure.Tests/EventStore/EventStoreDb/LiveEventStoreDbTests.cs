@@ -20,10 +20,12 @@ public sealed class LiveEventStoreDbTests
 
     private static string NewStream() => $"room-live-{Guid.NewGuid():N}";
 
-    [LiveEventStoreDbFact]
-    public async Task Append_read_both_ways_and_an_idempotent_retry_round_trip()
+    [LiveEventStoreDbTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Append_read_both_ways_and_an_idempotent_retry_round_trip(bool batchAppend)
     {
-        using var store = Store();
+        using var store = new EventStoreDbEventStore(EventStoreDbSettings.Parse(LiveEventStoreDb.ConnectionString!) with { UseBatchAppend = batchAppend });
         var stream = NewStream();
         var metadata = new EventMetadata(Guid.NewGuid(), Guid.NewGuid(), "u1", DateTimeOffset.UtcNow, "node-a");
         var batch = new[] { Event("room.document-updated.v1", """{"n":1}""", metadata), Event("room.chat-posted.v1", """{"n":2}""") };
