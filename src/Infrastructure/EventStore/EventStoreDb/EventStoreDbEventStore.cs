@@ -61,7 +61,8 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
         if (_settings.UseBatchAppend)
         {
             var correlationId = Guid.NewGuid();
-            var request = EventStoreDbMessages.BatchAppend(correlationId, stream, expected, events, _settings.DefaultDeadline, _settings.UuidFormat);
+            var request = EventStoreDbMessages.BatchAppend(correlationId, stream, expected, requests.Skip(1).Select(r => r.ProposedMessage),
+                _settings.DefaultDeadline, _settings.UuidFormat);
             var session = await BatchSessionAsync(ct).ConfigureAwait(false);
             var response = await session.AppendAsync(correlationId, request, _settings.DefaultDeadline, ct).ConfigureAwait(false);
             result = EventStoreDbMessages.ToAppendResult(response, stream, expected);

@@ -165,8 +165,9 @@ internal static class EventStoreDbMessages
     // ---- batch append ----
 
     /// <summary>One whole append as a single BatchAppend request (is_final: nothing more follows for this correlation id).</summary>
-    public static BatchAppendReq BatchAppend(Guid correlationId, string stream, ExpectedRevision expected, IReadOnlyList<EventData> events,
-        TimeSpan deadline, UuidWireFormat format)
+    /// <param name="proposed">The events as <see cref="Append"/> built them (the message shape is the same, fields 1-4).</param>
+    public static BatchAppendReq BatchAppend(Guid correlationId, string stream, ExpectedRevision expected,
+        IEnumerable<AppendReq.Types.ProposedMessage> proposed, TimeSpan deadline, UuidWireFormat format)
     {
         var options = new BatchAppendReq.Types.Options
         {
@@ -182,11 +183,10 @@ internal static class EventStoreDbMessages
             default: throw new InvalidAppendException($"Unknown expected revision kind {expected.Kind}.");
         }
         var request = new BatchAppendReq { CorrelationId = ToUuid(correlationId, format), Options = options, IsFinal = true };
-        foreach (var e in events)
+        foreach (var p in proposed)
         {
-            var proposed = ProposedMessage(e, format).ProposedMessage;
-            var message = new BatchAppendReq.Types.ProposedMessage { Id = proposed.Id, CustomMetadata = proposed.CustomMetadata, Data = proposed.Data };
-            message.Metadata.Add(proposed.Metadata);
+            var message = new BatchAppendReq.Types.ProposedMessage { Id = p.Id, CustomMetadata = p.CustomMetadata, Data = p.Data };
+            message.Metadata.Add(p.Metadata);
             request.ProposedMessages.Add(message);
         }
         return request;
