@@ -300,9 +300,8 @@ internal sealed class GrpcTransport : IDisposable
 /// <summary>A call's gRPC status plus EventStoreDB's <c>exception</c> trailer, mapped onto the port's errors.</summary>
 internal sealed record GrpcStatus(int Code, string Message, string? Exception, string? StreamName)
 {
-    public const int Ok = 0, Cancelled = 1, Unknown = 2, InvalidArgument = 3, DeadlineExceeded = 4, NotFound = 5,
-        AlreadyExists = 6, PermissionDenied = 7, ResourceExhausted = 8, FailedPrecondition = 9, Aborted = 10,
-        OutOfRange = 11, Unimplemented = 12, Internal = 13, Unavailable = 14, DataLoss = 15, Unauthenticated = 16;
+    // The gRPC status codes the mapping tells apart; every other code is "unavailable".
+    public const int Ok = 0, Unknown = 2, InvalidArgument = 3, PermissionDenied = 7, Unauthenticated = 16;
 
     public static GrpcStatus? TryRead(HttpHeaders headers)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace PeerCode.Infrastructure.Tests.EventStore.EventStoreDb;
@@ -90,6 +89,4 @@ internal static class GoldenPayloads
             .WithFormatEnumsAsIntegers(true));
         return JsonNode.Parse(formatter.Format(message))!;
     }
-
-    public static JsonSerializerOptions Indented { get; } = new() { WriteIndented = true };
 }
