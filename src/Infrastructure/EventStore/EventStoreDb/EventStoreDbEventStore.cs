@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Text;
+using System.Text.Json;
 using PeerCode.Application.EventStore;
 using PeerCode.Infrastructure.EventStore.EventStoreDb.Protocol.Streams;
 
@@ -15,9 +15,9 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
     internal const string ReadMethod = "/event_store.client.streams.Streams/Read";
     internal const string AppendMethod = "/event_store.client.streams.Streams/Append";
 
-    /// <summary>Longest stream name and event type accepted (UTF-8 bytes); EventStoreDB has no small limit, these keep names sane.</summary>
-    public const int MaxStreamNameBytes = 1024;
-    public const int MaxEventTypeBytes = 256;
+    /// <summary>Limits shared with the embedded store, so that one contract holds for both.</summary>
+    public const int MaxTypeLength = 200;
+    public const int MaxMetadataStringLength = 256;
 
     private readonly EventStoreDbSettings _settings;
     private readonly GrpcTransport _transport;
@@ -49,13 +49,8 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
 
     public async Task<AppendResult> AppendAsync(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
     {
-        ValidateAppend(stream, events);
+        ValidateAppend(stream, expected, events);
         var requests = EventStoreDbMessages.Append(stream, expected, events, _settings.UuidFormat);
-        var size = 0L;
-        for (var i = 1; i < requests.Count; i++)
-            size += requests[i].ProposedMessage.Data.Length + requests[i].ProposedMessage.CustomMetadata.Length;
-        if (size > _settings.MaxAppendSize)
-            throw new InvalidAppendException($"The append to '{stream}' carries {size} bytes of data and metadata; the limit is {_settings.MaxAppendSize}.");
 
         AppendResult result;
         if (_settings.UseBatchAppend)
@@ -99,33 +94,68 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
         }
     }
 
-    private static void ValidateAppend(string stream, IReadOnlyList<EventData> events)
+    /// <summary>
+    /// The port's rules for bad input, the same as the embedded store's (so both adapters pass one contract), plus
+    /// EventStoreDB's reservation of names starting with '$'. Nothing reaches the server when one fails.
+    /// </summary>
+    private void ValidateAppend(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events)
     {
         ValidateStreamName(stream);
+        if (expected.Kind is not (ExpectedKind.Any or ExpectedKind.NoStream or ExpectedKind.StreamExists or ExpectedKind.Exact))
+            throw new InvalidAppendException($"Unknown expected revision kind {(int)expected.Kind}; use Any, NoStream, StreamExists or Exact.");
+        if (expected.Kind == ExpectedKind.Exact && expected.Revision < 0)
+            throw new InvalidAppendException($"An exact expected revision must be 0 or more, got {expected.Revision}.");
         if (events is null || events.Count == 0)
             throw new InvalidAppendException($"An append to '{stream}' needs at least one event.");
         var ids = new HashSet<Guid>();
         for (var i = 0; i < events.Count; i++)
         {
-            var e = events[i] ?? throw new InvalidAppendException($"Event {i} of the append to '{stream}' is null.");
+            var e = events[i] ?? throw new InvalidAppendException($"Event #{i} of the append to '{stream}' is null.");
             if (e.EventId == Guid.Empty)
-                throw new InvalidAppendException($"Event {i} of the append to '{stream}' has an empty event id.");
+                throw new InvalidAppendException($"Event #{i} of the append to '{stream}' has an empty event id.");
             if (!ids.Add(e.EventId))
                 throw new InvalidAppendException($"Event id {e.EventId} appears twice in one append to '{stream}'.");
-            if (string.IsNullOrWhiteSpace(e.Type) || e.Type.StartsWith('$') || Encoding.UTF8.GetByteCount(e.Type) > MaxEventTypeBytes)
+            if (string.IsNullOrEmpty(e.Type) || e.Type.Length > MaxTypeLength || e.Type.StartsWith('$') || e.Type.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
                 throw new InvalidAppendException(
-                    $"Event {i} of the append to '{stream}' has type '{e.Type}'; a type is 1-{MaxEventTypeBytes} bytes and does not start with '$' (reserved by EventStoreDB).");
+                    $"Event #{i} of the append to '{stream}' has type '{e.Type}'; a type is 1-{MaxTypeLength} characters without whitespace or control characters and does not start with '$' (reserved by EventStoreDB).");
+            if (e.Data.Length > _settings.MaxEventBytes)
+                throw new InvalidAppendException($"Event #{i} ({e.Type}) of the append to '{stream}' is {e.Data.Length} bytes; the limit is {_settings.MaxEventBytes} bytes.");
+            if (!IsJson(e.Data.Span))
+                throw new InvalidAppendException($"Event #{i} ({e.Type}) of the append to '{stream}': data is not one well-formed UTF-8 JSON value.");
+            var m = e.Metadata ?? throw new InvalidAppendException($"Event #{i} of the append to '{stream}' has null metadata; use EventMetadata.Empty.");
+            if (m.UserId is { Length: > MaxMetadataStringLength } || m.NodeId is { Length: > MaxMetadataStringLength })
+                throw new InvalidAppendException($"Event #{i} of the append to '{stream}': user id and node id are limited to {MaxMetadataStringLength} characters.");
         }
     }
 
-    private static void ValidateStreamName(string stream)
+    private void ValidateStreamName(string stream)
     {
         if (string.IsNullOrWhiteSpace(stream))
-            throw new InvalidAppendException("The stream name is empty.");
+            throw new InvalidAppendException("A stream name must not be empty or blank.");
+        if (stream.Length > _settings.MaxStreamNameLength)
+            throw new InvalidAppendException($"Stream name '{stream[..20]}...' is {stream.Length} characters; the limit is {_settings.MaxStreamNameLength}.");
         if (stream.StartsWith('$'))
             throw new InvalidAppendException($"Stream '{stream}' starts with '$', which EventStoreDB reserves for system streams.");
-        if (Encoding.UTF8.GetByteCount(stream) > MaxStreamNameBytes)
-            throw new InvalidAppendException($"The stream name is longer than {MaxStreamNameBytes} bytes.");
+        foreach (var c in stream)
+        {
+            if (char.IsControl(c))
+                throw new InvalidAppendException($"Stream name '{stream}' contains a control character (U+{(int)c:X4}).");
+        }
+    }
+
+    private static bool IsJson(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty) return false;
+        var reader = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = 256 });
+        try
+        {
+            while (reader.Read()) { }
+            return true; // a complete reader rejects anything after the value but whitespace
+        }
+        catch (JsonException)
+        {
+            return false; // "not JSON" is the answer here, turned into InvalidAppendException by the caller
+        }
     }
 
     // ---- reads ----

@@ -90,7 +90,9 @@ internal static class EventStoreDbMessages
         return new AppendReq { Options = options };
     }
 
-    public static AppendReq ProposedMessage(EventData e, UuidWireFormat format)
+    /// <param name="contentType">The port's data is JSON (the adapter validates it); EventStoreDB marks an event as JSON, for its
+    /// own projections, from this. The recorded binary event shows the other value.</param>
+    public static AppendReq ProposedMessage(EventData e, UuidWireFormat format, string contentType = JsonContentType)
     {
         var message = new AppendReq.Types.ProposedMessage
         {
@@ -100,36 +102,18 @@ internal static class EventStoreDbMessages
         };
         // Order as the server's own clients send it (and as recorded): type, then content-type.
         message.Metadata.Add("type", e.Type);
-        message.Metadata.Add("content-type", ContentTypeOf(e.Data.Span));
+        message.Metadata.Add("content-type", contentType);
         return new AppendReq { ProposedMessage = message };
     }
 
     /// <summary>The whole client-streamed Append call: options first, then one message per event.</summary>
-    public static IReadOnlyList<AppendReq> Append(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events, UuidWireFormat format)
+    public static IReadOnlyList<AppendReq> Append(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events, UuidWireFormat format,
+        string contentType = JsonContentType)
     {
         var requests = new AppendReq[events.Count + 1];
         requests[0] = AppendOptions(stream, expected);
-        for (var i = 0; i < events.Count; i++) requests[i + 1] = ProposedMessage(events[i], format);
+        for (var i = 0; i < events.Count; i++) requests[i + 1] = ProposedMessage(events[i], format, contentType);
         return requests;
-    }
-
-    /// <summary>
-    /// EventStoreDB marks an event as JSON (so server-side projections can read it) from its content type. The port says
-    /// data is JSON, but a binary payload labelled JSON would break those projections, so the label follows the bytes.
-    /// </summary>
-    public static string ContentTypeOf(ReadOnlySpan<byte> data)
-    {
-        if (data.IsEmpty) return BinaryContentType;
-        var reader = new Utf8JsonReader(data, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
-        try
-        {
-            while (reader.Read()) { }
-            return JsonContentType;
-        }
-        catch (JsonException)
-        {
-            return BinaryContentType; // not JSON: that is the answer, not a failure
-        }
     }
 
     public static AppendResult ToAppendResult(AppendResp response, string stream, ExpectedRevision expected)
@@ -146,11 +130,20 @@ internal static class EventStoreDbMessages
                     : -1;
                 return new AppendResult(revision, position);
             case AppendResp.ResultOneofCase.WrongExpectedVersion:
-                throw new WrongExpectedRevisionException(stream, expected, ActualRevision(response.WrongExpectedVersion));
+                throw WrongExpected(stream, expected, ActualRevision(response.WrongExpectedVersion));
             default:
                 throw new EventStoreUnavailableException($"EventStoreDB answered the append to '{stream}' with neither success nor wrong-expected-version.");
         }
     }
+
+    /// <summary>
+    /// With expectation Any the only way EventStoreDB refuses an append as "wrong expected version" is an idempotency
+    /// check gone wrong: some of the event ids are already in the stream, but not as the same events in the same
+    /// places. The port calls that bad input, as the embedded store does.
+    /// </summary>
+    private static EventStoreException WrongExpected(string stream, ExpectedRevision expected, long actual) => expected.Kind == ExpectedKind.Any
+        ? new InvalidAppendException($"The append to '{stream}' repeats event ids already in the stream, but not as one whole earlier append (stream at {actual}); nothing was written.")
+        : new WrongExpectedRevisionException(stream, expected, actual);
 
     /// <summary>The current fields (6/7) win; servers before 21.x filled only the 20.6.0 duplicates (1/2).</summary>
     public static long ActualRevision(AppendResp.Types.WrongExpectedVersion wrong) => wrong.CurrentRevisionOptionCase switch
@@ -224,7 +217,7 @@ internal static class EventStoreDbMessages
                 var actual = wrong.CurrentStreamRevisionOptionCase == WrongExpectedVersion.CurrentStreamRevisionOptionOneofCase.CurrentStreamRevision
                     ? (long)wrong.CurrentStreamRevision
                     : -1;
-                return new WrongExpectedRevisionException(stream, expected, actual);
+                return WrongExpected(stream, expected, actual);
             }
             if (details.Is(StreamDeleted.Descriptor)) return new StreamDeletedException(stream);
             if (details.Is(AccessDenied.Descriptor)) return new AccessDeniedException($"EventStoreDB denied the append to '{stream}': {status.Message}");

@@ -18,7 +18,20 @@ public static class EventStoreDbRegistration
         var connectionString = configuration[ConnectionStringKey];
         if (string.IsNullOrWhiteSpace(connectionString)) return false;
         var settings = EventStoreDbSettings.Parse(connectionString);
+        // The port's limits use the embedded store's keys, so one setting governs whichever adapter runs.
+        settings = settings with
+        {
+            MaxEventBytes = PositiveInt(configuration, "EventStore:MaxEventBytes") ?? settings.MaxEventBytes,
+            MaxStreamNameLength = PositiveInt(configuration, "EventStore:MaxStreamNameLength") ?? settings.MaxStreamNameLength,
+        };
         services.AddSingleton<IEventStore>(_ => new EventStoreDbEventStore(settings));
         return true;
     }
+
+    private static int? PositiveInt(IConfiguration configuration, string key) => configuration[key] switch
+    {
+        null or "" => null,
+        var text when int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 => n,
+        var text => throw new InvalidOperationException($"{key} must be a positive whole number, got '{text}'."),
+    };
 }

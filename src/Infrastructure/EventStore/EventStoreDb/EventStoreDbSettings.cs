@@ -57,8 +57,13 @@ public sealed record EventStoreDbSettings
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>Consecutive failed reconnects after which a subscription gives up with <c>EventStoreUnavailableException</c>; null = never.</summary>
     public int? MaxReconnectAttempts { get; init; }
-    /// <summary>EventStoreDB's default MaxAppendSize: data plus metadata of one append. Checked before sending.</summary>
-    public int MaxAppendSize { get; init; } = 1024 * 1024;
+    /// <summary>
+    /// Largest accepted event payload, inclusive (the port's limit, as the embedded store's EventStore:MaxEventBytes).
+    /// The whole append is also bounded by the server's MaxAppendSize, which it enforces itself.
+    /// </summary>
+    public int MaxEventBytes { get; init; } = 1024 * 1024;
+    /// <summary>Longest accepted stream name in UTF-16 characters, inclusive (as the embedded store's EventStore:MaxStreamNameLength).</summary>
+    public int MaxStreamNameLength { get; init; } = 200;
 
     public Uri BaseAddress => new UriBuilder(UseTls ? "https" : "http", Host, Port).Uri;
 

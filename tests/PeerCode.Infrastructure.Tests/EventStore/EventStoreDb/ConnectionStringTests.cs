@@ -85,7 +85,11 @@ public sealed class ConnectionStringTests
     public void The_di_hook_registers_the_adapter_only_when_the_connection_string_is_configured()
     {
         var configured = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["EventStore:ConnectionString"] = "esdb://127.0.0.1:2113?tls=false" })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["EventStore:ConnectionString"] = "esdb://127.0.0.1:2113?tls=false",
+                ["EventStore:MaxEventBytes"] = "2048",
+            })
             .Build();
         var services = new ServiceCollection();
         services.AddEventStoreDbIfConfigured(configured).Should().BeTrue();
@@ -93,6 +97,8 @@ public sealed class ConnectionStringTests
         {
             var store = provider.GetRequiredService<IEventStore>().Should().BeOfType<EventStoreDbEventStore>().Which;
             store.Settings.UseTls.Should().BeFalse();
+            store.Settings.MaxEventBytes.Should().Be(2048);
+            store.Settings.MaxStreamNameLength.Should().Be(200);
             provider.GetRequiredService<IEventStore>().Should().BeSameAs(store);
         }
 

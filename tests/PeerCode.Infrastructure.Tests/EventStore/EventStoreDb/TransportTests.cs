@@ -94,7 +94,7 @@ public sealed class TransportTests
             await call.FinishAsync();
         });
         using var store = Adapter(server);
-        var result = await store.AppendAsync("room-golden", ExpectedRevision.Exact(1), [new EventData(Guid.NewGuid(), "CursorMoved", new byte[] { 1, 2, 3 }, EventMetadata.Empty)]);
+        var result = await store.AppendAsync("room-golden", ExpectedRevision.Exact(1), [new EventData(Guid.NewGuid(), "CursorMoved", "[1,2,3]"u8.ToArray(), EventMetadata.Empty)]);
         result.Should().Be(new AppendResult(2, 1035));
         server.Calls.Single().Header("authorization").Should().BeEmpty();
     }
@@ -203,16 +203,34 @@ public sealed class TransportTests
     public async Task Bad_appends_fail_before_anything_is_sent()
     {
         await using var server = await FakeEventStoreDb.StartAsync((call, _) => call.FinishAsync(13));
-        using var store = Adapter(server, s => s with { MaxAppendSize = 100 });
+        using var store = Adapter(server, s => s with { MaxEventBytes = 100, MaxStreamNameLength = 50 });
         var ok = ChatPosted;
-        await FluentActions.Awaiting(() => store.AppendAsync("", ExpectedRevision.Any, [ok])).Should().ThrowAsync<InvalidAppendException>();
-        await FluentActions.Awaiting(() => store.AppendAsync("$system", ExpectedRevision.Any, [ok])).Should().ThrowAsync<InvalidAppendException>();
-        await FluentActions.Awaiting(() => store.AppendAsync(new string('r', 1025), ExpectedRevision.Any, [ok])).Should().ThrowAsync<InvalidAppendException>();
-        await FluentActions.Awaiting(() => store.AppendAsync("room-1", ExpectedRevision.Any, [])).Should().ThrowAsync<InvalidAppendException>();
-        await FluentActions.Awaiting(() => store.AppendAsync("room-1", ExpectedRevision.Any, [ok, ok])).Should().ThrowAsync<InvalidAppendException>();
-        await FluentActions.Awaiting(() => store.AppendAsync("room-1", ExpectedRevision.Any, [ok with { Type = "" }])).Should().ThrowAsync<InvalidAppendException>();
-        await FluentActions.Awaiting(() => store.AppendAsync("room-1", ExpectedRevision.Any, [ok with { EventId = Guid.Empty }])).Should().ThrowAsync<InvalidAppendException>();
-        await FluentActions.Awaiting(() => store.AppendAsync("room-1", ExpectedRevision.Any, [ok with { Data = new byte[101] }])).Should().ThrowAsync<InvalidAppendException>();
+        var bad = new (string Stream, ExpectedRevision Expected, EventData[] Events)[]
+        {
+            ("", ExpectedRevision.Any, [ok]),
+            ("  ", ExpectedRevision.Any, [ok]),
+            ("$system", ExpectedRevision.Any, [ok]),
+            (new string('r', 51), ExpectedRevision.Any, [ok]),
+            ("room-1\n", ExpectedRevision.Any, [ok]),
+            ("room-1", new ExpectedRevision((ExpectedKind)42, 0), [ok]),
+            ("room-1", new ExpectedRevision(ExpectedKind.Exact, -3), [ok]),
+            ("room-1", ExpectedRevision.Any, []),
+            ("room-1", ExpectedRevision.Any, [ok, ok with { Type = "other.v1" }]),
+            ("room-1", ExpectedRevision.Any, [ok with { Type = "" }]),
+            ("room-1", ExpectedRevision.Any, [ok with { Type = "room joined" }]),
+            ("room-1", ExpectedRevision.Any, [ok with { Type = "$>" }]),
+            ("room-1", ExpectedRevision.Any, [ok with { EventId = Guid.Empty }]),
+            ("room-1", ExpectedRevision.Any, [ok with { Data = "{\"a\":"u8.ToArray() }]),
+            ("room-1", ExpectedRevision.Any, [ok with { Data = ReadOnlyMemory<byte>.Empty }]),
+            ("room-1", ExpectedRevision.Any, [ok with { Data = Encoding.UTF8.GetBytes("\"" + new string('a', 99) + "\"") }]),
+            ("room-1", ExpectedRevision.Any, [ok with { Metadata = null! }]),
+            ("room-1", ExpectedRevision.Any, [ok with { Metadata = new EventMetadata(UserId: new string('u', 257)) }]),
+        };
+        foreach (var (stream, expected, events) in bad)
+        {
+            (await FluentActions.Awaiting(() => store.AppendAsync(stream, expected, events)).Should().ThrowAsync<InvalidAppendException>())
+                .Which.Message.Should().NotBeNullOrWhiteSpace();
+        }
         server.Calls.Should().BeEmpty();
     }
 
