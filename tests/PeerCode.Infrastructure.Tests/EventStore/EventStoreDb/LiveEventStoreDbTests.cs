@@ -13,6 +13,8 @@ namespace PeerCode.Infrastructure.Tests.EventStore.EventStoreDb;
 /// </summary>
 public sealed class LiveEventStoreDbTests
 {
+    public static string? SkipReason => LiveEventStoreDb.SkipReason;
+
     private static EventStoreDbEventStore Store() => EventStoreDbEventStore.Connect(LiveEventStoreDb.ConnectionString!);
 
     private static EventData Event(string type, string json, EventMetadata? metadata = null) =>
@@ -20,7 +22,7 @@ public sealed class LiveEventStoreDbTests
 
     private static string NewStream() => $"room-live-{Guid.NewGuid():N}";
 
-    [LiveEventStoreDbTheory]
+    [AdapterTheory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Append_read_both_ways_and_an_idempotent_retry_round_trip(bool batchAppend)
@@ -46,7 +48,7 @@ public sealed class LiveEventStoreDbTests
         (await act.Should().ThrowAsync<WrongExpectedRevisionException>()).Which.ActualRevision.Should().Be(1);
     }
 
-    [LiveEventStoreDbFact]
+    [AdapterFact]
     public async Task Read_all_is_inclusive_of_its_start_in_both_directions()
     {
         using var store = Store();
@@ -65,7 +67,7 @@ public sealed class LiveEventStoreDbTests
         typed.Select(e => e.Type).Should().Equal("a.v1", "c.v1");
     }
 
-    [LiveEventStoreDbFact]
+    [AdapterFact]
     public async Task Subscriptions_catch_up_then_go_live()
     {
         using var store = Store();
