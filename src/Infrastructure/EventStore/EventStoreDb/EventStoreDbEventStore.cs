@@ -22,7 +22,7 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
     private readonly EventStoreDbSettings _settings;
     private readonly GrpcTransport _transport;
     private readonly SemaphoreSlim _batchOpening = new(1, 1);
-    private BatchAppendSession? _batch;
+    private volatile BatchAppendSession? _batch;
 
     public EventStoreDbEventStore(EventStoreDbSettings settings)
     {

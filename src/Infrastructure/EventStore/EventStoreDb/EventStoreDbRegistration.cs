@@ -7,10 +7,12 @@ namespace PeerCode.Infrastructure.EventStore.EventStoreDb;
 public static class EventStoreDbRegistration
 {
     public const string ConnectionStringKey = "EventStore:ConnectionString";
+    /// <summary>The same name the embedded store's health check uses: /health reports whichever store runs.</summary>
+    public const string HealthCheckName = "eventstore";
 
     /// <summary>
-    /// Registers the EventStoreDB adapter as the <see cref="IEventStore"/> singleton when <c>EventStore:ConnectionString</c>
-    /// is set, and returns whether it did (the composition root falls back to the embedded store otherwise). The string is
+    /// Registers the EventStoreDB adapter as the <see cref="IEventStore"/> singleton, with its "eventstore" health check,
+    /// when <c>EventStore:ConnectionString</c> is set, and returns whether it did (the composition root falls back to the embedded store otherwise). The string is
     /// parsed here, so a bad one stops the application at startup with <see cref="InvalidConnectionStringException"/>.
     /// </summary>
     public static bool AddEventStoreDbIfConfigured(this IServiceCollection services, IConfiguration configuration)
@@ -25,6 +27,7 @@ public static class EventStoreDbRegistration
             MaxStreamNameLength = PositiveInt(configuration, "EventStore:MaxStreamNameLength") ?? settings.MaxStreamNameLength,
         };
         services.AddSingleton<IEventStore>(_ => new EventStoreDbEventStore(settings));
+        services.AddHealthChecks().AddCheck<EventStoreDbHealthCheck>(HealthCheckName);
         return true;
     }
 

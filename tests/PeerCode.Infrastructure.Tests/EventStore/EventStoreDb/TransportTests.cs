@@ -100,6 +100,32 @@ public sealed class TransportTests
     }
 
     [Fact]
+    public async Task A_success_without_a_position_is_completed_with_the_position_of_the_last_written_event()
+    {
+        await using var server = await FakeEventStoreDb.StartAsync(async (call, n) =>
+        {
+            if (n == 0)
+            {
+                await call.ReadAllAsync();
+                await call.SendAsync(new AppendResp { Success = new() { CurrentRevision = 2, NoPosition = new() } });
+            }
+            else
+            {
+                var read = await call.ReadSingleAsync(ReadReq.Parser);
+                read.Options.Stream.Revision.Should().Be(2);
+                read.Options.ReadDirection.Should().Be(ReadReq.Types.Options.Types.ReadDirection.Backwards);
+                read.Options.Count.Should().Be(1);
+                await call.SendRawAsync(Recorded("read-stream-backwards-last-structured-uuid"));
+            }
+            await call.FinishAsync();
+        });
+        using var store = Adapter(server);
+        var result = await store.AppendAsync("room-golden", ExpectedRevision.Any, [ChatPosted]);
+        result.Should().Be(new AppendResult(2, 1035));
+        server.Calls.Select(c => c.Path).Should().Equal("/event_store.client.streams.Streams/Append", "/event_store.client.streams.Streams/Read");
+    }
+
+    [Fact]
     public async Task Wrong_expected_version_in_the_reply_raises_the_port_error_with_the_actual_revision()
     {
         await using var server = await FakeEventStoreDb.StartAsync(async (call, _) =>
@@ -232,6 +258,27 @@ public sealed class TransportTests
                 .Which.Message.Should().NotBeNullOrWhiteSpace();
         }
         server.Calls.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_health_check_is_healthy_while_the_server_answers_and_unhealthy_with_the_reason_when_not()
+    {
+        await using var server = await FakeEventStoreDb.StartAsync(async (call, _) =>
+        {
+            var request = await call.ReadSingleAsync(ReadReq.Parser);
+            request.Options.Stream.StreamIdentifier.StreamName.ToStringUtf8().Should().Be(EventStoreDbHealthCheck.ProbeStream);
+            await call.SendAsync(new ReadResp { StreamNotFound = new() { StreamIdentifier = request.Options.Stream.StreamIdentifier } });
+            await call.FinishAsync();
+        });
+        using var store = Adapter(server, credentials: "admin:changeit");
+        var healthy = await new EventStoreDbHealthCheck(store).CheckHealthAsync(new());
+        healthy.Status.Should().Be(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy);
+        healthy.Data["server"].Should().Be($"esdb://admin:***@127.0.0.1:{server.Port}?tls=false");
+
+        await server.DisposeAsync();
+        var unhealthy = await new EventStoreDbHealthCheck(store).CheckHealthAsync(new());
+        unhealthy.Status.Should().Be(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy);
+        unhealthy.Exception.Should().BeOfType<EventStoreUnavailableException>();
     }
 
     // ---- reads ----
