@@ -193,26 +193,36 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
         var serverFilter = ServerFilter.From(filter);
         var remaining = maxCount;
 
-        // The port's start is inclusive in both directions. Forwards, EventStoreDB starts at the first event at or after
-        // the position, as wanted. Backwards from a position it is not documented whether the event at that position is
-        // included, so it is fetched on its own (a forward read of one) and anything at or after it is dropped from the
-        // backward pages: right under either server behaviour, at the price of one small extra read.
+        // EventStoreDB reads $all from a (commit, prepare) pair that must be where an event record starts; the port
+        // hands out commit positions, and prepare == commit for every gRPC-written event (see AllPosition), so a
+        // position taken from an event is sent as (P, P). Two more cases:
+        // - Forwards from "one past an event" (P + 1, the natural way to say "after P"): the server refuses the
+        //   position (gRPC status Unknown, "invalid position"), so the read is retried from (P, P) without P.
+        // - Backwards, whether the event at the position itself is included is not in our facts, so it is fetched on
+        //   its own (a forward read of one) and anything at or after it is dropped from the backward pages: right
+        //   under either server behaviour, for one small extra read.
         AllPosition? cursor = null;
         AllPosition? skipFrom = null; // forwards: skip events at or before it; backwards: at or after it
-        var atStart = fromPosition == StreamPosition.Start;
-        var atEnd = fromPosition == StreamPosition.End;
-        if (direction == Direction.Forwards && !atStart && !atEnd)
-            cursor = AllPosition.FromGlobal(fromPosition);
-        else if (direction == Direction.Forwards && atEnd)
-            yield break; // nothing comes after the end
-        else if (direction == Direction.Backwards && !atEnd)
+        var mayBeOnePast = false;
+        if (fromPosition == StreamPosition.End)
+        {
+            if (direction == Direction.Forwards) yield break; // nothing comes after the end
+        }
+        else if (direction == Direction.Forwards)
+        {
+            cursor = fromPosition == StreamPosition.Start ? null : AllPosition.FromGlobal(fromPosition);
+            mayBeOnePast = cursor is not null;
+        }
+        else
         {
             var at = AllPosition.FromGlobal(fromPosition);
-            await foreach (var head in ReadAllPageAsync(at, Direction.Forwards, 1, serverFilter, ct).ConfigureAwait(false))
+            var (headCall, head) = await OpenAllPageAsync(at, Direction.Forwards, 1, serverFilter, ct).ConfigureAwait(false);
+            await using (headCall.ConfigureAwait(false))
             {
-                if (head.Event.GlobalPosition == fromPosition && serverFilter.Accepts(head.Event))
+                if (head?.Event is { } e && EventStoreDbMessages.ToRecordedEvent(e).Event is var atEvent
+                    && atEvent.GlobalPosition == fromPosition && serverFilter.Accepts(atEvent))
                 {
-                    yield return head.Event;
+                    yield return atEvent;
                     remaining--;
                 }
             }
@@ -224,35 +234,66 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
         // above dropped events from a full page.
         while (remaining > 0)
         {
-            var returned = 0;
             var requested = remaining;
-            AllPosition? last = null;
-            await foreach (var item in ReadAllPageAsync(cursor, direction, requested, serverFilter, ct).ConfigureAwait(false))
+            GrpcTransport.ServerStream<ReadResp> call;
+            ReadResp? response;
+            if (mayBeOnePast)
             {
-                returned++;
-                last = item.Position;
-                if (skipFrom is { } skip && (direction == Direction.Forwards ? item.Position.Commit <= skip.Commit : item.Position.Commit >= skip.Commit))
-                    continue;
-                if (!serverFilter.Accepts(item.Event)) continue;
-                yield return item.Event;
-                if (--remaining == 0) yield break;
+                mayBeOnePast = false;
+                try
+                {
+                    (call, response) = await OpenAllPageAsync(cursor, direction, requested, serverFilter, ct).ConfigureAwait(false);
+                }
+                catch (EventStoreUnavailableException e) when (e.Data[GrpcStatus.DataKey] is GrpcStatus.Unknown)
+                {
+                    cursor = AllPosition.FromGlobal(fromPosition - 1);
+                    skipFrom = cursor;
+                    (call, response) = await OpenAllPageAsync(cursor, direction, requested, serverFilter, ct).ConfigureAwait(false);
+                }
             }
-            if (returned < requested || last is null) yield break; // the server ran out
-            cursor = last;
-            skipFrom = last;
+            else
+            {
+                (call, response) = await OpenAllPageAsync(cursor, direction, requested, serverFilter, ct).ConfigureAwait(false);
+            }
+
+            await using (call.ConfigureAwait(false))
+            {
+                var returned = 0;
+                AllPosition? last = null;
+                for (; response is not null; response = await call.ReadAsync().ConfigureAwait(false))
+                {
+                    if (response.ContentCase != ReadResp.ContentOneofCase.Event) continue;
+                    var item = EventStoreDbMessages.ToRecordedEvent(response.Event);
+                    returned++;
+                    last = item.Position;
+                    if (skipFrom is { } skip && (direction == Direction.Forwards ? item.Position.Commit <= skip.Commit : item.Position.Commit >= skip.Commit))
+                        continue;
+                    if (!serverFilter.Accepts(item.Event)) continue;
+                    yield return item.Event;
+                    if (--remaining == 0) yield break;
+                }
+                if (returned < requested || last is null) yield break; // the server ran out
+                cursor = last;
+                skipFrom = last;
+            }
         }
     }
 
-    private async IAsyncEnumerable<EventStoreDbMessages.Decoded> ReadAllPageAsync(AllPosition? from, Direction direction, int count, ServerFilter filter,
-        [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>Starts one page of $all and waits for its first message, so a refused start position fails here.</summary>
+    private async Task<(GrpcTransport.ServerStream<ReadResp> Call, ReadResp? First)> OpenAllPageAsync(AllPosition? from, Direction direction, int count,
+        ServerFilter filter, CancellationToken ct)
     {
         var request = EventStoreDbMessages.ReadAll(from, direction, count, filter, _settings.UuidFormat);
-        await using var call = await _transport.OpenAsync(ReadMethod, GrpcTransport.Frame([request]), ReadResp.Parser, _settings.DefaultDeadline, null, ct)
+        var call = await _transport.OpenAsync(ReadMethod, GrpcTransport.Frame([request]), ReadResp.Parser, _settings.DefaultDeadline, null, ct)
             .ConfigureAwait(false);
-        while (await call.ReadAsync().ConfigureAwait(false) is { } response)
+        try
         {
-            if (response.ContentCase == ReadResp.ContentOneofCase.Event)
-                yield return EventStoreDbMessages.ToRecordedEvent(response.Event);
+            return (call, await call.ReadAsync().ConfigureAwait(false));
+        }
+        catch
+        {
+            await call.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -308,9 +349,11 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
     {
         if (afterPosition is < 0) throw new ArgumentOutOfRangeException(nameof(afterPosition), "A position is 0 or more; pass null to start at the beginning.");
         var serverFilter = ServerFilter.From(filter);
-        // Where to resume after a drop: the last delivered event or, if later, the last checkpoint (so a filtered
-        // subscription that matched nothing for a while does not rescan that stretch). Checkpoints carry the exact
-        // commit/prepare pair, events too; only the caller's starting position is a bare commit position.
+        // Where to resume after a drop: just after the last event seen (its exact commit/prepare pair; only the
+        // caller's starting position is a bare commit position). Not after the server's filter checkpoints, although
+        // they would spare a rescan of a stretch where nothing matched: a checkpoint can name the position the *next*
+        // event is then written at (kurrent-io/KurrentDB#4970), and resuming after it would skip that event.
+        // Checkpoints (and every other message) still count as a sign of life that resets the backoff.
         AllPosition? resume = afterPosition is { } p ? AllPosition.FromGlobal(p) : null;
         long? lastDelivered = afterPosition;
         var seenUpTo = afterPosition; // every event seen, delivered or dropped by the client-side type check
@@ -344,10 +387,6 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
                             if (!serverFilter.Accepts(decoded.Event)) continue;
                             lastDelivered = decoded.Event.GlobalPosition;
                             yield return new SubscriptionMessage.Event(decoded.Event);
-                            break;
-                        case ReadResp.ContentOneofCase.Checkpoint:
-                            var checkpoint = new AllPosition(response.Checkpoint.CommitPosition, response.Checkpoint.PreparePosition);
-                            if (resume is null || checkpoint.Commit > resume.Value.Commit) resume = checkpoint;
                             break;
                         case ReadResp.ContentOneofCase.CaughtUp when !caughtUpSent:
                             caughtUpSent = true;

@@ -314,10 +314,15 @@ internal sealed record GrpcStatus(int Code, string Message, string? Exception, s
     private static string? Value(HttpHeaders headers, string name) =>
         headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
+    /// <summary>Key of <see cref="Exception.Data"/> holding the gRPC status code of a failed call.</summary>
+    public const string DataKey = "grpc-status";
+
     public void ThrowIfError(string method, string? stream)
     {
         if (Code == Ok) return;
-        throw ToException(method, stream);
+        var error = ToException(method, stream);
+        error.Data[DataKey] = Code;
+        throw error;
     }
 
     /// <summary>
