@@ -324,7 +324,9 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
                     var next = await NextAsync(open, ct).ConfigureAwait(false);
                     if (next.Failure is not null) { failure = next.Failure; break; }
                     var response = next.Response!;
-                    failures = 0; // the server is talking again: the next outage backs off from the start
+                    // Progress (not a mere confirmation, which a failing server may send every time) means the next
+                    // outage backs off from the start again.
+                    if (response.ContentCase != ReadResp.ContentOneofCase.Confirmation) failures = 0;
                     switch (response.ContentCase)
                     {
                         case ReadResp.ContentOneofCase.Event:
@@ -376,7 +378,7 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
                     var next = await NextAsync(open, ct).ConfigureAwait(false);
                     if (next.Failure is not null) { failure = next.Failure; break; }
                     var response = next.Response!;
-                    failures = 0;
+                    if (response.ContentCase != ReadResp.ContentOneofCase.Confirmation) failures = 0;
                     switch (response.ContentCase)
                     {
                         case ReadResp.ContentOneofCase.Event:

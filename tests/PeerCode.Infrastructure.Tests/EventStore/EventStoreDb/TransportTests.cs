@@ -537,13 +537,21 @@ public sealed class TransportTests
         received.Last().Should().Be(new SubscriptionMessage.CaughtUp(1035));
     }
 
-    [Fact]
-    public async Task A_subscription_gives_up_after_the_configured_reconnects()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // a confirmation alone is no progress: it must not reset the count
+    public async Task A_subscription_gives_up_after_the_configured_reconnects(bool confirmFirst)
     {
         await using var server = await FakeEventStoreDb.StartAsync(async (call, _) =>
         {
             await call.ReadAllAsync();
-            call.FailTrailersOnly(14, "Server Is Not Ready");
+            if (!confirmFirst)
+            {
+                call.FailTrailersOnly(14, "Server Is Not Ready");
+                return;
+            }
+            await call.SendAsync(Confirmation());
+            await call.FinishAsync(14, "Server Is Not Ready");
         });
         using var store = Adapter(server, s => s with { ReconnectInitialDelay = TimeSpan.FromMilliseconds(10), MaxReconnectAttempts = 2 });
         using var cts = new CancellationTokenSource(TestTimeout);
