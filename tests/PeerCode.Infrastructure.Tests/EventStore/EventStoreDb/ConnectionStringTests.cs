@@ -100,6 +100,8 @@ public sealed class ConnectionStringTests
             store.Settings.MaxEventBytes.Should().Be(2048);
             store.Settings.MaxStreamNameLength.Should().Be(200);
             provider.GetRequiredService<IEventStore>().Should().BeSameAs(store);
+            provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckServiceOptions>>()
+                .Value.Registrations.Select(r => r.Name).Should().Equal("eventstore");
         }
 
         var empty = new ServiceCollection();
