@@ -301,6 +301,37 @@ public sealed class TransportTests
     }
 
     [Fact]
+    public async Task A_1_MiB_event_crosses_many_http2_frames_intact_both_ways()
+    {
+        var data = new byte[1024 * 1024];
+        data.AsSpan().Fill((byte)'a');
+        data[0] = data[^1] = (byte)'"';
+        await using var server = await FakeEventStoreDb.StartAsync(async (call, n) =>
+        {
+            if (n == 0)
+            {
+                var received = (await call.ReadAllAsync()).Select(AppendReq.Parser.ParseFrom).ToList();
+                received[1].ProposedMessage.Data.Span.SequenceEqual(data).Should().BeTrue();
+                await call.SendRawAsync(Recorded("append-expected-revision-1-binary-structured-uuid"));
+            }
+            else
+            {
+                await call.ReadAllAsync();
+                var big = ReadResp.Parser.ParseFrom(Recorded("read-stream-forwards", 1));
+                big.Event.Event.Data = ByteString.CopyFrom(data);
+                await call.SendAsync(big);
+                await call.SendRawAsync(Recorded("read-stream-forwards", 2));
+            }
+            await call.FinishAsync();
+        });
+        using var store = Adapter(server);
+        (await store.AppendAsync("room-golden", ExpectedRevision.Exact(1), [ChatPosted with { Data = data }])).Should().Be(new AppendResult(2, 1035));
+        var events = await store.ReadStreamAsync("room-golden", 1, Direction.Forwards, 2).ToListAsync();
+        events[0].Data.Span.SequenceEqual(data).Should().BeTrue();
+        events[1].Revision.Should().Be(2);
+    }
+
+    [Fact]
     public async Task Reading_a_missing_stream_yields_nothing()
     {
         await using var server = await FakeEventStoreDb.StartAsync(async (call, _) =>
