@@ -1,4 +1,5 @@
 using PeerCode.Infrastructure.EventStore;
+using PeerCode.Infrastructure.EventStore.EventStoreDb;
 using PeerCode.Web.Health;
 
 namespace PeerCode.Web;
@@ -20,7 +21,9 @@ public static class WebApp
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
-        builder.Services.AddPeerCodeEventStore(builder.Configuration);
+        // EventStore:ConnectionString (esdb://...) selects EventStoreDB; otherwise the embedded SQLite store.
+        if (!builder.Services.AddEventStoreDbIfConfigured(builder.Configuration))
+            builder.Services.AddPeerCodeEventStore(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();
