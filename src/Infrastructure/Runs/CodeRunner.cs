@@ -15,7 +15,6 @@ public sealed record RunLimits(SandboxLimits Run, SandboxLimits Compile, long Wo
 /// Runs one request through the sandbox: a fresh workspace, the compile step if the language has one, the main
 /// execution with the request's stdin (its output streamed to <c>onOutput</c>), then each test case in turn.
 /// </summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class CodeRunner(BubblewrapSandbox sandbox, LanguageCatalogue catalogue, RunLimits limits, RunRequestLimits requestLimits)
 {
     public LanguageCatalogue Catalogue => catalogue;

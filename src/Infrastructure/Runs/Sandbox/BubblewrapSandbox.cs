@@ -26,11 +26,10 @@ public sealed record SandboxStep(
 /// rlimits through prlimit; cgroup v1 memory, pids and cpuacct limits where the host allows; a wall clock that
 /// kills the whole tree; output capped with the cut reported.
 /// </summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class BubblewrapSandbox
 {
     public const int SandboxUid = 65534;
-    private const string Bwrap = "/usr/bin/bwrap", Setpriv = "/usr/bin/setpriv", Prlimit = "/usr/bin/prlimit";
+    private const string Bwrap = "/usr/bin/bwrap", Setpriv = "/usr/bin/setpriv", Prlimit = "/usr/bin/prlimit", Timeout = "/usr/bin/timeout";
 
     /// <summary>Bound in every step: the dynamic loader and shared libraries, and prlimit itself.</summary>
     public static readonly IReadOnlyList<string> CommonBinds = ["/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/etc/ld.so.cache", Prlimit];
@@ -52,7 +51,7 @@ public sealed class BubblewrapSandbox
     /// <summary>Why this host cannot run sandboxes at all (missing bwrap, not root), or null when it can.</summary>
     public static string? UnavailableReason()
     {
-        foreach (var tool in new[] { Bwrap, Setpriv, Prlimit })
+        foreach (var tool in new[] { Bwrap, Setpriv, Prlimit, Timeout })
             if (!File.Exists(tool)) return $"{tool} is missing (install the packages in scripts/deps/run.apt)";
         if (Environment.UserName != "root" && Environment.GetEnvironmentVariable("USER") != "root" && !IsRoot())
             return "the sandbox host must run as root (it mounts each run's tmpfs and manages cgroups)";
@@ -94,7 +93,7 @@ public sealed class BubblewrapSandbox
         {
             psi.FileName = Setpriv;
         }
-        foreach (var a in BuildArguments(workspace, step)) psi.ArgumentList.Add(a);
+        foreach (var a in BuildArguments(workspace, step, addressSpaceFactor: cgroup is null ? 1 : 2)) psi.ArgumentList.Add(a);
 
         var output = new OutputCollector(limits.OutputBytes, step.OnOutput);
         var clock = Stopwatch.StartNew();
@@ -147,12 +146,19 @@ public sealed class BubblewrapSandbox
         return new StepOutcome(exitCode, termination, wallMs, cpuMs, peakKb, stdoutText, stderrText, output.Truncated);
     }
 
-    private static IEnumerable<string> BuildArguments(SandboxWorkspace workspace, SandboxStep step)
+    /// <param name="addressSpaceFactor">RLIMIT_AS as a multiple of the memory limit: 1 without cgroups (then it is the
+    /// memory limit), 2 with them (then the cgroup is the limit and RLIMIT_AS only stops absurd reservations early,
+    /// so a program that really uses too much memory meets the OOM killer and gets the memory-limit verdict).</param>
+    private static IEnumerable<string> BuildArguments(SandboxWorkspace workspace, SandboxStep step, int addressSpaceFactor)
     {
         var l = step.Limits;
         string[] head =
         [
-            $"--reuid={SandboxUid}", $"--regid={SandboxUid}", "--clear-groups", "--no-new-privs", "--", Bwrap,
+            $"--reuid={SandboxUid}", $"--regid={SandboxUid}", "--clear-groups", "--no-new-privs", "--",
+            // bwrap's --die-with-parent is PR_SET_PDEATHSIG, which fires when the parent THREAD exits, and .NET
+            // starts processes from pool threads that come and go. So bwrap's parent is timeout: one stable
+            // process that also kills the sandbox a little after its wall limit even if this server has died.
+            Timeout, "-s", "KILL", $"{l.WallMs / 1000 + 2}", Bwrap,
             "--unshare-all", "--uid", $"{SandboxUid}", "--gid", $"{SandboxUid}", "--hostname", "sandbox",
             "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/work", "--setenv", "LANG", "C.UTF-8",
@@ -174,7 +180,7 @@ public sealed class BubblewrapSandbox
             $"--nproc={l.Processes}", $"--fsize={l.FileSizeBytes}", $"--nofile={l.OpenFiles}", "--core=0",
         ];
         foreach (var a in tail) yield return a;
-        if (step.LimitAddressSpace) yield return $"--as={l.MemoryBytes}";
+        if (step.LimitAddressSpace) yield return $"--as={l.MemoryBytes * addressSpaceFactor}";
         yield return "--";
         foreach (var a in step.Command) yield return a;
     }

@@ -7,7 +7,6 @@ namespace PeerCode.Infrastructure.Runs.Sandbox;
 /// afterwards: results come only through pipes, and cleanup is a detached unmount of the whole tmpfs, so a symlink
 /// planted by the program (the pattern of Judge0's 2024 escapes) is never resolved on the host.
 /// </summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class SandboxWorkspace : IDisposable
 {
     private bool _disposed;
@@ -21,6 +20,7 @@ public sealed class SandboxWorkspace : IDisposable
 
     public static SandboxWorkspace Create(string root, string name, long sizeBytes, int uid)
     {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the sandbox needs Linux (bubblewrap, tmpfs, cgroups)");
         Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         var path = Path.Combine(root, name);
         Directory.CreateDirectory(path);
