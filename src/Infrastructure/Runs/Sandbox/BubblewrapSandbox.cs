@@ -29,10 +29,10 @@ public sealed record SandboxStep(
 public sealed class BubblewrapSandbox
 {
     public const int SandboxUid = 65534;
-    private const string Bwrap = "/usr/bin/bwrap", Setpriv = "/usr/bin/setpriv", Prlimit = "/usr/bin/prlimit", Timeout = "/usr/bin/timeout";
+    private const string Bwrap = "/usr/bin/bwrap", Setpriv = "/usr/bin/setpriv", Prlimit = "/usr/bin/prlimit", Timeout = "/usr/bin/timeout", Env = "/usr/bin/env";
 
     /// <summary>Bound in every step: the dynamic loader and shared libraries, and prlimit itself.</summary>
-    public static readonly IReadOnlyList<string> CommonBinds = ["/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/etc/ld.so.cache", Prlimit];
+    public static readonly IReadOnlyList<string> CommonBinds = ["/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/etc/ld.so.cache", Prlimit, Env];
 
     private readonly string _workspaceRoot;
 
@@ -79,6 +79,7 @@ public sealed class BubblewrapSandbox
         // /proc/1/environ must not show the server's secrets.
         psi.Environment.Clear();
         psi.Environment["PATH"] = "/usr/bin:/bin";
+        psi.WorkingDirectory = "/";
         if (cgroup is not null)
         {
             // The shell joins the step's cgroups before it execs the sandbox, so every descendant is inside them.
@@ -175,13 +176,19 @@ public sealed class BubblewrapSandbox
             "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
             "--proc", "/proc", "--dev", "/dev",
             "--bind", workspace.HostPath, "/work", "--bind", workspace.TmpHostPath, "/tmp", "--chdir", "/work",
+            "--bind", workspace.ShmHostPath, "/dev/shm",
+            // bwrap's root and /dev are tmpfs of its own: make them read-only so that /work, /tmp and /dev/shm (all
+            // in the run's size-limited tmpfs) are the only writable places.
+            "--remount-ro", "/dev", "--remount-ro", "/",
             "--", Prlimit,
             $"--cpu={(long)Math.Ceiling(l.CpuSeconds)}:{(long)Math.Ceiling(l.CpuSeconds) + 1}",
             $"--nproc={l.Processes}", $"--fsize={l.FileSizeBytes}", $"--nofile={l.OpenFiles}", "--core=0",
         ];
         foreach (var a in tail) yield return a;
         if (step.LimitAddressSpace) yield return $"--as={l.MemoryBytes * addressSpaceFactor}";
-        yield return "--";
+        // env -i: bwrap itself adds PWD after --clearenv; the program sees exactly PATH, HOME and LANG.
+        string[] env = ["--", Env, "-i", "PATH=/usr/bin:/bin", "HOME=/work", "LANG=C.UTF-8"];
+        foreach (var a in env) yield return a;
         foreach (var a in step.Command) yield return a;
     }
 

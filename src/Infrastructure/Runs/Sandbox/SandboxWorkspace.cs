@@ -18,6 +18,9 @@ public sealed class SandboxWorkspace : IDisposable
     /// <summary>The bind source for the sandbox's /tmp (inside the same tmpfs, so it shares its size limit).</summary>
     public string TmpHostPath => Path.Combine(HostPath, ".tmp");
 
+    /// <summary>The bind source for the sandbox's /dev/shm (runtimes such as Mono keep files there).</summary>
+    public string ShmHostPath => Path.Combine(HostPath, ".shm");
+
     public static SandboxWorkspace Create(string root, string name, long sizeBytes, int uid)
     {
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the sandbox needs Linux (bubblewrap, tmpfs, cgroups)");
@@ -34,8 +37,11 @@ public sealed class SandboxWorkspace : IDisposable
             throw;
         }
         var ws = new SandboxWorkspace(path);
-        Directory.CreateDirectory(ws.TmpHostPath);
-        File.SetUnixFileMode(ws.TmpHostPath, (UnixFileMode)0x3FF | UnixFileMode.StickyBit);
+        foreach (var dir in new[] { ws.TmpHostPath, ws.ShmHostPath })
+        {
+            Directory.CreateDirectory(dir);
+            File.SetUnixFileMode(dir, (UnixFileMode)0x1FF | UnixFileMode.StickyBit);
+        }
         return ws;
     }
 
