@@ -4,6 +4,8 @@ using PeerCode.Benchmarks;
 
 var commands = new Dictionary<string, Func<CommandLine, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["sandbox"] = SandboxBenchmark.RunAsync,
+    ["run-file"] = SandboxBenchmark.RunFileAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))

@@ -17,6 +17,8 @@ public sealed record RunLimits(SandboxLimits Run, SandboxLimits Compile, long Wo
 /// </summary>
 public sealed class CodeRunner(BubblewrapSandbox sandbox, LanguageCatalogue catalogue, RunLimits limits, RunRequestLimits requestLimits)
 {
+    public BubblewrapSandbox Sandbox => sandbox;
+
     public LanguageCatalogue Catalogue => catalogue;
 
     public RunLimits Limits => limits;

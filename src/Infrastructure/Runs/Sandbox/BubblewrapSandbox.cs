@@ -29,7 +29,9 @@ public sealed record SandboxStep(
 public sealed class BubblewrapSandbox
 {
     public const int SandboxUid = 65534;
-    private const string Bwrap = "/usr/bin/bwrap", Setpriv = "/usr/bin/setpriv", Prlimit = "/usr/bin/prlimit", Timeout = "/usr/bin/timeout", Env = "/usr/bin/env";
+    public const string SandboxUser = "nobody";
+    private static readonly ProcessLauncher Launcher = new();
+    private const string Bwrap = "/usr/bin/bwrap", Prlimit = "/usr/bin/prlimit", Env = "/usr/bin/env";
 
     /// <summary>Bound in every step: the dynamic loader and shared libraries, and prlimit itself.</summary>
     public static readonly IReadOnlyList<string> CommonBinds = ["/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/etc/ld.so.cache", Prlimit, Env];
@@ -51,7 +53,7 @@ public sealed class BubblewrapSandbox
     /// <summary>Why this host cannot run sandboxes at all (missing bwrap, not root), or null when it can.</summary>
     public static string? UnavailableReason()
     {
-        foreach (var tool in new[] { Bwrap, Setpriv, Prlimit, Timeout })
+        foreach (var tool in new[] { Bwrap, Prlimit, Env })
             if (!File.Exists(tool)) return $"{tool} is missing (install the packages in scripts/deps/run.apt)";
         if (Environment.UserName != "root" && Environment.GetEnvironmentVariable("USER") != "root" && !IsRoot())
             return "the sandbox host must run as root (it mounts each run's tmpfs and manages cgroups)";
@@ -80,25 +82,15 @@ public sealed class BubblewrapSandbox
         psi.Environment.Clear();
         psi.Environment["PATH"] = "/usr/bin:/bin";
         psi.WorkingDirectory = "/";
-        if (cgroup is not null)
-        {
-            // The shell joins the step's cgroups before it execs the sandbox, so every descendant is inside them.
-            psi.FileName = "/bin/sh";
-            psi.ArgumentList.Add("-c");
-            psi.ArgumentList.Add("for f in \"$1\" \"$2\" \"$3\"; do echo $$ > \"$f\" || exit 125; done; shift 3; exec \"$@\"");
-            psi.ArgumentList.Add("sh");
-            foreach (var f in cgroup.ProcsFiles) psi.ArgumentList.Add(f);
-            psi.ArgumentList.Add(Setpriv);
-        }
-        else
-        {
-            psi.FileName = Setpriv;
-        }
+        // bwrap starts unprivileged, as the sandbox uid: even a namespace escape lands on "nobody", and
+        // RLIMIT_NPROC is then counted per sandbox (each has its own user namespace).
+        psi.FileName = Bwrap;
+        psi.UserName = SandboxUser;
         foreach (var a in BuildArguments(workspace, step, addressSpaceFactor: cgroup is null ? 1 : 2)) psi.ArgumentList.Add(a);
 
         var output = new OutputCollector(limits.OutputBytes, step.OnOutput);
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("the sandbox process did not start");
+        using var process = await Launcher.StartAsync(psi, cgroup);
         var killed = 0; // 1 = wall clock, 2 = output cap
         void KillTree(int reason)
         {
@@ -155,11 +147,6 @@ public sealed class BubblewrapSandbox
         var l = step.Limits;
         string[] head =
         [
-            $"--reuid={SandboxUid}", $"--regid={SandboxUid}", "--clear-groups", "--no-new-privs", "--",
-            // bwrap's --die-with-parent is PR_SET_PDEATHSIG, which fires when the parent THREAD exits, and .NET
-            // starts processes from pool threads that come and go. So bwrap's parent is timeout: one stable
-            // process that also kills the sandbox a little after its wall limit even if this server has died.
-            Timeout, "-s", "KILL", $"{l.WallMs / 1000 + 2}", Bwrap,
             "--unshare-all", "--uid", $"{SandboxUid}", "--gid", $"{SandboxUid}", "--hostname", "sandbox",
             "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/work", "--setenv", "LANG", "C.UTF-8",

@@ -13,6 +13,9 @@ public sealed class CgroupHost
 
     private CgroupHost(IReadOnlyDictionary<string, string> parents) => _parents = parents;
 
+    /// <summary>The tasks files of this process's own cgroups (where the launcher thread returns after a start).</summary>
+    private IEnumerable<string> HomeTasksFiles => _parents.Values.Select(p => Path.Combine(Path.GetDirectoryName(p)!, "tasks"));
+
     public static CgroupHost? Detect(out string? unavailableReason)
     {
         var parents = new Dictionary<string, string>();
@@ -56,7 +59,7 @@ public sealed class CgroupHost
     {
         var dirs = Controllers.ToDictionary(c => c, c => Path.Combine(_parents[c], name));
         foreach (var d in dirs.Values) Directory.CreateDirectory(d);
-        var cg = new StepCgroup(dirs);
+        var cg = new StepCgroup(dirs, HomeTasksFiles.ToList());
         try
         {
             var memory = dirs["memory"];
@@ -80,10 +83,17 @@ public sealed class StepCgroup : IDisposable
 {
     private readonly IReadOnlyDictionary<string, string> _dirs;
 
-    internal StepCgroup(IReadOnlyDictionary<string, string> dirs) => _dirs = dirs;
+    internal StepCgroup(IReadOnlyDictionary<string, string> dirs, IReadOnlyList<string> homeTasksFiles)
+    {
+        _dirs = dirs;
+        HomeTasksFiles = homeTasksFiles;
+    }
 
-    /// <summary>The cgroup.procs files a starting process writes its own pid into before it execs the sandbox.</summary>
-    public IEnumerable<string> ProcsFiles => _dirs.Values.Select(d => Path.Combine(d, "cgroup.procs"));
+    /// <summary>The tasks files the launcher thread writes its thread id into just before it forks the sandbox.</summary>
+    public IEnumerable<string> TasksFiles => _dirs.Values.Select(d => Path.Combine(d, "tasks"));
+
+    /// <summary>The tasks files of the server's own cgroups, where the launcher thread goes back after the fork.</summary>
+    public IReadOnlyList<string> HomeTasksFiles { get; }
 
     public long CpuMs => long.Parse(File.ReadAllText(Path.Combine(_dirs["cpuacct"], "cpuacct.usage")).Trim()) / 1_000_000;
 

@@ -10,6 +10,9 @@ internal static partial class Native
     public const ulong MS_NOSUID = 2, MS_NODEV = 4;
     private const int ESRCH = 3;
 
+    [LibraryImport("libc", EntryPoint = "gettid")]
+    public static partial int GetTid();
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int KillRaw(int pid, int signal);
 
