@@ -1,4 +1,6 @@
+using PeerCode.Infrastructure.Runs;
 using PeerCode.Web.Health;
+using PeerCode.Web.Runs;
 
 namespace PeerCode.Web;
 
@@ -19,12 +21,14 @@ public static class WebApp
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
+        builder.Services.AddRunSandbox(builder.Configuration["PeerCode:SandboxRoot"] ?? Path.Combine(Path.GetTempPath(), "peercode-sandbox"));
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthApi();
+        app.MapLanguagesApi();
         return app;
     }
 }
