@@ -111,13 +111,28 @@ public sealed class StepCgroup : IDisposable
         }
     }
 
-    /// <summary>SIGKILLs every process in the step, repeatedly, until the pids cgroup is empty (a fork bomb is bounded by pids.max, so this converges).</summary>
+    /// <summary>Moves any thread of this server found in the step's cgroups back to the server's own cgroups.</summary>
+    public void EvictOwnThreads()
+    {
+        foreach (var tasks in TasksFiles)
+        {
+            foreach (var tid in File.ReadAllLines(tasks).Where(l => l.Length > 0))
+            {
+                if (!Directory.Exists($"/proc/self/task/{tid}")) continue;
+                foreach (var home in HomeTasksFiles) File.WriteAllText(home, tid);
+            }
+        }
+    }
+
+    /// <summary>SIGKILLs every process in the step, repeatedly, until the pids cgroup is empty (a fork bomb is bounded by pids.max, so this converges).
+    /// The server itself is never a target: a thread of it that strayed into the step is moved out instead.</summary>
     public void KillAll()
     {
+        EvictOwnThreads();
         var procs = Path.Combine(_dirs["pids"], "cgroup.procs");
         for (var round = 0; round < 200; round++)
         {
-            var pids = File.ReadAllLines(procs).Where(l => l.Length > 0).Select(int.Parse).ToList();
+            var pids = File.ReadAllLines(procs).Where(l => l.Length > 0).Select(int.Parse).Where(p => p != Environment.ProcessId).ToList();
             if (pids.Count == 0) return;
             foreach (var pid in pids) Native.Kill(pid, Native.SIGKILL);
             Thread.Sleep(round < 10 ? 1 : 10);

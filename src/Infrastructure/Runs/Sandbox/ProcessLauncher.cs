@@ -44,6 +44,9 @@ internal sealed class ProcessLauncher
                 finally
                 {
                     foreach (var f in cgroup.HomeTasksFiles) File.WriteAllText(f, tid);
+                    // A thread the runtime created during the start (the first Process.Start sets up its
+                    // child-signal thread) was born in the step's cgroups too: bring it home.
+                    cgroup.EvictOwnThreads();
                 }
             }
             catch (Exception e)
