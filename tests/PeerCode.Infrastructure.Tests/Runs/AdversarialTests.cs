@@ -257,6 +257,30 @@ public sealed class AdversarialTests(SandboxFixture fx) : IClassFixture<SandboxF
         await AssertNextRunIsHealthy();
     }
 
+    [Fact]
+    public async Task Seen_from_the_host_the_sandboxed_program_runs_as_nobody_not_as_the_servers_root()
+    {
+        var token = $"peercode-uid-{Guid.NewGuid():N}";
+        var code = $$"""
+            import os, sys
+            os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(1.2)", "{{token}}"])
+            """;
+        var run = Run("python", code);
+        List<int> found = [];
+        for (var i = 0; i < 100 && found.Count == 0; i++)
+        {
+            await Task.Delay(10);
+            found = HostProcessesWith(token);
+        }
+
+        found.Should().ContainSingle();
+        var status = File.ReadAllLines($"/proc/{found[0]}/status");
+        status.Single(l => l.StartsWith("Uid:")).Split('\t', StringSplitOptions.RemoveEmptyEntries).Skip(1).Should().AllBe("65534");
+        status.Single(l => l.StartsWith("Gid:")).Split('\t', StringSplitOptions.RemoveEmptyEntries).Skip(1).Should().AllBe("65534");
+        status.Single(l => l.StartsWith("CapEff:")).Should().EndWith("0000000000000000");
+        (await run).Verdict.Should().Be(RunVerdict.Ok);
+    }
+
     private static List<int> HostProcessesWith(string token)
     {
         var found = new List<int>();
