@@ -131,7 +131,7 @@ public static class SandboxBenchmark
         return failures == 0 ? 0 : 1;
     }
 
-    private static double Round(double v) => Math.Round(v, 1);
+    private static double Round(double v) => Math.Round(v, 1) is var r && r == 0 ? 0 : r;
 
     private static async Task<List<double>> MeasureAsync(int count, int concurrency, Func<int, Task> body)
     {
