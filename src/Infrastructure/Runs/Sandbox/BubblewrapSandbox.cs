@@ -41,8 +41,10 @@ public sealed class BubblewrapSandbox
     public BubblewrapSandbox(string workspaceRoot)
     {
         _workspaceRoot = workspaceRoot;
+        Leftovers.CleanUp(workspaceRoot);
         Cgroups = CgroupHost.Detect(out var reason);
         CgroupFallbackReason = reason;
+        if (Cgroups is not null) Leftovers.CleanUp(Cgroups);
     }
 
     /// <summary>Null when cgroups are unavailable: then memory is limited by RLIMIT_AS only and CPU/peak memory are not measured.</summary>
@@ -64,12 +66,12 @@ public sealed class BubblewrapSandbox
         File.ReadAllLines("/proc/self/status").Any(l => l.StartsWith("Uid:", StringComparison.Ordinal) && l.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1] == "0");
 
     public SandboxWorkspace CreateWorkspace(long sizeBytes) =>
-        SandboxWorkspace.Create(_workspaceRoot, "w" + Guid.NewGuid().ToString("N"), sizeBytes, SandboxUid);
+        SandboxWorkspace.Create(_workspaceRoot, Leftovers.OwnPrefix + Guid.NewGuid().ToString("N"), sizeBytes, SandboxUid);
 
     public async Task<StepOutcome> RunAsync(SandboxWorkspace workspace, SandboxStep step, CancellationToken ct = default)
     {
         var limits = step.Limits;
-        using var cgroup = Cgroups?.Create("s" + Guid.NewGuid().ToString("N"), limits);
+        using var cgroup = Cgroups?.Create(Leftovers.OwnPrefix + Guid.NewGuid().ToString("N"), limits);
         var psi = new ProcessStartInfo
         {
             RedirectStandardInput = true,

@@ -55,6 +55,9 @@ public sealed class CgroupHost
         return new CgroupHost(parents);
     }
 
+    /// <summary>The step cgroup folders (one per controller) under this host's sandbox parents.</summary>
+    public IEnumerable<string> StepDirectories => _parents.Values.SelectMany(Directory.EnumerateDirectories);
+
     public StepCgroup Create(string name, SandboxLimits limits)
     {
         var dirs = Controllers.ToDictionary(c => c, c => Path.Combine(_parents[c], name));
