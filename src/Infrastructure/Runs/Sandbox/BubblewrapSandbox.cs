@@ -38,11 +38,13 @@ public sealed class BubblewrapSandbox
 
     private readonly string _workspaceRoot;
 
-    public BubblewrapSandbox(string workspaceRoot)
+    /// <param name="useCgroups">False forces the rlimit-only fallback (hosts where delegating cgroups is not wanted).</param>
+    public BubblewrapSandbox(string workspaceRoot, bool useCgroups = true)
     {
         _workspaceRoot = workspaceRoot;
         Leftovers.CleanUp(workspaceRoot);
-        Cgroups = CgroupHost.Detect(out var reason);
+        string? reason = "cgroups are disabled by configuration";
+        Cgroups = useCgroups ? CgroupHost.Detect(out reason) : null;
         CgroupFallbackReason = reason;
         if (Cgroups is not null) Leftovers.CleanUp(Cgroups);
     }
