@@ -80,6 +80,36 @@ public sealed class RunJobTests(SandboxFixture fx) : IClassFixture<SandboxFixtur
     }
 
     [Fact]
+    public async Task A_run_whose_node_died_mid_run_is_recovered_from_the_job_store_and_completed_as_failed_never_left_running()
+    {
+        var db = Path.Combine(Path.GetTempPath(), $"peercode-quartz-{Guid.NewGuid():N}.db");
+        var lifecycle = new InMemoryRunLifecycle();
+        lifecycle.Request("room-1", Request("r1", "import time\ntime.sleep(3)\n"));
+        lifecycle.ExpectCompletions(1);
+
+        // "node-a" starts the run and then "dies": it is never shut down, its fired trigger stays in the store.
+        var dying = await RunScheduler.CreateAsync(new RunJobStore.Sqlite(db), "node-a", fx.Runner(), lifecycle, TimeProvider.System);
+        await dying.StartAsync();
+        await dying.EnqueueAsync("room-1", "r1");
+        for (var i = 0; i < 200 && !lifecycle.Events("room-1").OfType<RunStarted>().Any(); i++) await Task.Delay(25);
+        lifecycle.Events("room-1").OfType<RunStarted>().Should().ContainSingle();
+
+        // The node comes back (same instance id, same job store): Quartz recovers the job, which fails the run with a reason.
+        await using (var restarted = await RunScheduler.CreateAsync(new RunJobStore.Sqlite(db), "node-a", fx.Runner(), lifecycle, TimeProvider.System))
+        {
+            await restarted.StartAsync();
+            await lifecycle.AllCompleted.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
+        var completed = lifecycle.Events("room-1").OfType<RunCompleted>().Single();
+        completed.Verdict.Should().Be(RunVerdict.InternalError);
+        completed.Detail.Should().Contain("stopped before it finished");
+        await dying.DisposeAsync();
+        lifecycle.Events("room-1").OfType<RunCompleted>().Should().ContainSingle("the old job's late completion is refused");
+        File.Delete(db);
+    }
+
+    [Fact]
     public async Task The_scheduler_runs_at_most_its_concurrency_limit_at_once()
     {
         var db = Path.Combine(Path.GetTempPath(), $"peercode-quartz-{Guid.NewGuid():N}.db");
