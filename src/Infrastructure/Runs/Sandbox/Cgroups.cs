@@ -143,24 +143,36 @@ public sealed class StepCgroup : IDisposable
         throw new InvalidOperationException($"processes survive SIGKILL in {procs}");
     }
 
+    /// <summary>
+    /// Kills whatever is left (synchronously: nothing of the run outlives this call), then removes the folders. The
+    /// kernel releases a cgroup a moment after its last task is reaped (EBUSY until then), so folders that are not
+    /// free yet are removed in the background instead of delaying the run's result.
+    /// </summary>
     public void Dispose()
     {
         KillAll();
-        foreach (var dir in _dirs.Values)
+        var busy = _dirs.Values.Where(d => !TryRemove(d)).ToList();
+        if (busy.Count == 0) return;
+        _ = Task.Run(async () =>
         {
-            for (var attempt = 0; ; attempt++)
+            for (var attempt = 0; attempt < 1000 && busy.Count > 0; attempt++)
             {
-                try
-                {
-                    if (Directory.Exists(dir)) Directory.Delete(dir);
-                    break;
-                }
-                catch (IOException) when (attempt < 100)
-                {
-                    // A killed task leaves the cgroup a moment after it dies (EBUSY until then).
-                    Thread.Sleep(5);
-                }
+                await Task.Delay(2);
+                busy.RemoveAll(TryRemove);
             }
+        });
+    }
+
+    private static bool TryRemove(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false; // EBUSY: its last task is still being reaped.
         }
     }
 }
