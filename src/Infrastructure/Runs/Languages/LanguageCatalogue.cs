@@ -59,6 +59,7 @@ public sealed class LanguageCatalogue
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
     };
 
+    private static readonly TimeSpan VersionTimeout = TimeSpan.FromSeconds(20);
     private readonly Dictionary<string, AvailableLanguage> _available;
 
     private LanguageCatalogue(IReadOnlyList<LanguageDefinition> all, List<AvailableLanguage> available, List<MissingLanguage> missing)
@@ -105,12 +106,24 @@ public sealed class LanguageCatalogue
         if (missingPath is not null)
             return (null, new MissingLanguage(d, $"{missingPath} does not exist (Debian packages: {string.Join(' ', d.DebianPackages)})"));
 
+        if (!File.Exists(d.Version[0]))
+            return (null, new MissingLanguage(d, $"{d.Version[0]} does not exist (Debian packages: {string.Join(' ', d.DebianPackages)})"));
         var psi = new ProcessStartInfo(d.Version[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in d.Version.Skip(1)) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync(ct);
         var stderr = p.StandardError.ReadToEndAsync(ct);
-        await p.WaitForExitAsync(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(VersionTimeout);
+        try
+        {
+            await p.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            p.Kill(entireProcessTree: true);
+            return (null, new MissingLanguage(d, $"'{string.Join(' ', d.Version)}' did not answer within {VersionTimeout.TotalSeconds} s"));
+        }
         var text = (await stdout).Trim() is { Length: > 0 } o ? o : (await stderr).Trim();
         if (p.ExitCode != 0)
             return (null, new MissingLanguage(d, $"'{string.Join(' ', d.Version)}' failed with exit code {p.ExitCode}: {text}"));

@@ -59,7 +59,7 @@ public sealed class BubblewrapSandbox
     {
         foreach (var tool in new[] { Bwrap, Prlimit, Env })
             if (!File.Exists(tool)) return $"{tool} is missing (install the packages in scripts/deps/run.apt)";
-        if (Environment.UserName != "root" && Environment.GetEnvironmentVariable("USER") != "root" && !IsRoot())
+        if (!IsRoot())
             return "the sandbox host must run as root (it mounts each run's tmpfs and manages cgroups)";
         return null;
     }
