@@ -6,7 +6,7 @@ namespace PeerCode.Infrastructure.Runs.Sandbox;
 /// <summary>One command to run in the sandbox.</summary>
 /// <param name="Command">Absolute program path and its arguments, as seen inside the sandbox (the work directory is /work).</param>
 /// <param name="ReadOnlyBinds">Host paths bound read-only at the same place inside: only the toolchain this step needs.</param>
-/// <param name="LimitAddressSpace">Whether RLIMIT_AS is set to the memory limit (false for runtimes that reserve
+/// <param name="LimitAddressSpace">Whether RLIMIT_AS applies (the memory limit, or twice it when the cgroup enforces it; false for runtimes that reserve
 /// huge virtual ranges up front, such as the JVM, V8, Go and Mono; the cgroup memory limit still applies to them).</param>
 /// <param name="OutOfMemorySignatures">Texts on stderr that mean the runtime died of an allocation failure (the memory-limit verdict when RLIMIT_AS, not the cgroup, stopped it).</param>
 public sealed record SandboxStep(
@@ -21,8 +21,8 @@ public sealed record SandboxStep(
 /// <summary>
 /// Runs steps under bubblewrap: new user, PID, network, IPC, UTS, cgroup and mount namespaces; no network but an
 /// unconfigured loopback; only the given toolchain paths bound read-only; the run's tmpfs at /work; an empty
-/// environment except PATH, HOME and LANG; uid/gid 65534 inside and outside (bwrap itself is started unprivileged
-/// through setpriv, so even a namespace escape lands on "nobody", and RLIMIT_NPROC is counted per sandbox);
+/// environment except PATH, HOME and LANG; uid/gid 65534 inside and outside (bwrap itself is started as nobody, from
+/// the launcher thread, so even a namespace escape lands on "nobody", and RLIMIT_NPROC is counted per sandbox);
 /// rlimits through prlimit; cgroup v1 memory, pids and cpuacct limits where the host allows; a wall clock that
 /// kills the whole tree; output capped with the cut reported.
 /// </summary>
@@ -33,7 +33,7 @@ public sealed class BubblewrapSandbox
     private static readonly ProcessLauncher Launcher = new();
     private const string Bwrap = "/usr/bin/bwrap", Prlimit = "/usr/bin/prlimit", Env = "/usr/bin/env";
 
-    /// <summary>Bound in every step: the dynamic loader and shared libraries, and prlimit itself.</summary>
+    /// <summary>Bound in every step: the dynamic loader and shared libraries, prlimit and env.</summary>
     public static readonly IReadOnlyList<string> CommonBinds = ["/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/etc/ld.so.cache", Prlimit, Env];
 
     private readonly string _workspaceRoot;
