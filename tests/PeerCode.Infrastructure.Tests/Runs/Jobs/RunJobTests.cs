@@ -114,7 +114,7 @@ public sealed class RunJobTests(SandboxFixture fx) : IClassFixture<SandboxFixtur
     {
         var db = Path.Combine(Path.GetTempPath(), $"peercode-quartz-{Guid.NewGuid():N}.db");
         var lifecycle = new InMemoryRunLifecycle();
-        for (var i = 0; i < 4; i++) lifecycle.Request("room-1", Request($"r{i}", "import time\ntime.sleep(0.6)\n"));
+        for (var i = 0; i < 4; i++) lifecycle.Request("room-1", Request($"r{i}", "import time\ntime.sleep(1.2)\n"));
         lifecycle.ExpectCompletions(4);
 
         await using (var scheduler = await RunScheduler.CreateAsync(new RunJobStore.Sqlite(db), "node-a", fx.Runner(), lifecycle, TimeProvider.System, maxConcurrency: 2))
