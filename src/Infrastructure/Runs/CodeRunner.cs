@@ -23,6 +23,8 @@ public sealed class CodeRunner(BubblewrapSandbox sandbox, LanguageCatalogue cata
 
     public RunLimits Limits => limits;
 
+    public RunRequestLimits RequestLimits => requestLimits;
+
     /// <summary>Validates (throwing <see cref="RunRequestException"/>) and runs. <paramref name="onOutput"/> receives the
     /// compiler's and the main execution's output as it arrives (never a test case's: those may be hidden).</summary>
     public async Task<RunResult> RunAsync(RunRequest request, Action<OutputStream, string>? onOutput = null, CancellationToken ct = default)
