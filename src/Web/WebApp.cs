@@ -1,6 +1,8 @@
 using PeerCode.Infrastructure.EventStore;
 using PeerCode.Infrastructure.EventStore.EventStoreDb;
+using PeerCode.Infrastructure.Runs;
 using PeerCode.Web.Health;
+using PeerCode.Web.Runs;
 
 namespace PeerCode.Web;
 
@@ -24,12 +26,14 @@ public static class WebApp
         // EventStore:ConnectionString (esdb://...) selects EventStoreDB; otherwise the embedded SQLite store.
         if (!builder.Services.AddEventStoreDbIfConfigured(builder.Configuration))
             builder.Services.AddPeerCodeEventStore(builder.Configuration);
+        builder.Services.AddRunSandbox(builder.Configuration["PeerCode:SandboxRoot"] ?? Path.Combine(Path.GetTempPath(), "peercode-sandbox"));
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthApi();
+        app.MapLanguagesApi();
         return app;
     }
 }
