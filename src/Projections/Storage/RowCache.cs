@@ -1,0 +1,90 @@
+using System.Reflection;
+using System.Text;
+using Dapper;
+using PeerCode.Projections.Runner;
+
+namespace PeerCode.Projections.Storage;
+
+/// <summary>
+/// The SQL of one read-model table derived from its row class: columns are the snake_case names of the properties.
+/// Upserts use INSERT ... ON CONFLICT ... DO UPDATE, which SQLite and PostgreSQL both accept.
+/// </summary>
+internal sealed class TableMap<TRow>
+{
+    public TableMap(string table, params string[] keyProperties)
+    {
+        var props = typeof(TRow).GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).ToArray();
+        foreach (var k in keyProperties)
+            if (!props.Contains(k)) throw new ArgumentException($"{typeof(TRow).Name} has no key property {k}.");
+        Table = table;
+        var columns = string.Join(", ", props.Select(Snake));
+        SelectByKeySql = $"SELECT {columns} FROM {table} WHERE {string.Join(" AND ", keyProperties.Select(k => $"{Snake(k)} = @{k}"))}";
+        var nonKeys = props.Except(keyProperties).ToArray();
+        var update = nonKeys.Length == 0
+            ? "DO NOTHING"
+            : "DO UPDATE SET " + string.Join(", ", nonKeys.Select(p => $"{Snake(p)} = excluded.{Snake(p)}"));
+        UpsertSql = $"INSERT INTO {table} ({columns}) VALUES ({string.Join(", ", props.Select(p => "@" + p))}) " +
+                    $"ON CONFLICT ({string.Join(", ", keyProperties.Select(Snake))}) {update}";
+        InsertSql = $"INSERT INTO {table} ({columns}) VALUES ({string.Join(", ", props.Select(p => "@" + p))})";
+    }
+
+    public string Table { get; }
+    public string SelectByKeySql { get; }
+    public string UpsertSql { get; }
+    public string InsertSql { get; }
+
+    public static string Snake(string pascal)
+    {
+        var sb = new StringBuilder(pascal.Length + 8);
+        for (var i = 0; i < pascal.Length; i++)
+        {
+            var ch = pascal[i];
+            if (char.IsUpper(ch))
+            {
+                if (i > 0) sb.Append('_');
+                sb.Append(char.ToLowerInvariant(ch));
+            }
+            else sb.Append(ch);
+        }
+        return sb.ToString();
+    }
+}
+
+/// <summary>
+/// Rows touched by one batch: loaded once, changed in memory, written back once per batch. This is what makes
+/// a batch of thousands of edits cost a handful of statements.
+/// </summary>
+internal sealed class RowCache<TKey, TRow>(TableMap<TRow> map, Func<TKey, TRow> create)
+    where TKey : notnull where TRow : class
+{
+    private readonly Dictionary<TKey, TRow> _rows = new();
+
+    /// <summary>The row for <paramref name="key"/>: cached, else loaded, else a new one from the factory.</summary>
+    public async Task<TRow> GetAsync(TKey key, ProjectionContext ctx) =>
+        await FindAsync(key, ctx) ?? Add(key, create(key));
+
+    /// <summary>The existing row, or null when none is stored or cached.</summary>
+    public async Task<TRow?> FindAsync(TKey key, ProjectionContext ctx)
+    {
+        if (_rows.TryGetValue(key, out var row)) return row;
+        var probe = create(key);
+        var loaded = await ctx.Connection.QuerySingleOrDefaultAsync<TRow>(
+            new CommandDefinition(map.SelectByKeySql, probe, ctx.Transaction, cancellationToken: ctx.CancellationToken));
+        return loaded is null ? null : Add(key, loaded);
+    }
+
+    public TRow Add(TKey key, TRow row)
+    {
+        _rows[key] = row;
+        return row;
+    }
+
+    public IEnumerable<TRow> Cached => _rows.Values;
+
+    public async Task FlushAsync(ProjectionContext ctx)
+    {
+        if (_rows.Count == 0) return;
+        await ctx.Connection.ExecuteAsync(new CommandDefinition(map.UpsertSql, _rows.Values, ctx.Transaction, cancellationToken: ctx.CancellationToken));
+        _rows.Clear();
+    }
+}

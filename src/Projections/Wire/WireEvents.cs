@@ -1,0 +1,108 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PeerCode.Application.EventStore;
+
+namespace PeerCode.Projections.Wire;
+
+/// <summary>
+/// The read side's view of the wire contract: minimal DTOs per wire name with only the fields projections use.
+/// The read side depends on the stored JSON, never on domain classes, so the write side can evolve its types freely.
+/// Room events carry no room id (except room.created): it comes from the stream name room-{id:N}.
+/// </summary>
+public static class WireNames
+{
+    public const string RoomCreated = "room.created.v1";
+    public const string ParticipantJoined = "room.participant-joined.v1";
+    public const string ParticipantLeft = "room.participant-left.v1";
+    public const string DocumentUpdated = "room.document-updated.v1";
+    public const string AwarenessUpdated = "room.awareness-updated.v1";
+    public const string ChatMessagePosted = "room.chat-message-posted.v1";
+    public const string LanguageChanged = "room.language-changed.v1";
+    public const string QuestionSelected = "room.question-selected.v1";
+    public const string PasteDetected = "room.paste-detected.v1";
+    public const string FocusChanged = "room.focus-changed.v1";
+    public const string RoomClosed = "room.closed.v1";
+
+    public const string RunRequested = "room.run-requested.v1";
+    public const string RunQueued = "room.run-queued.v1";
+    public const string RunStarted = "room.run-started.v1";
+    public const string RunOutput = "room.run-output.v1";
+    public const string RunCompleted = "room.run-completed.v1";
+
+    public const string InterviewScheduled = "interview.scheduled.v1";
+    public const string InterviewStarted = "interview.started.v1";
+    public const string InterviewEnded = "interview.ended.v1";
+    public const string InterviewCancelled = "interview.cancelled.v1";
+
+    public const string QuestionCreated = "question.created.v1";
+    public const string QuestionRenamed = "question.renamed.v1";
+}
+
+public sealed record RoomCreatedV1(Guid RoomId, string Title, string Language, DateTimeOffset At);
+public sealed record ParticipantJoinedV1(Guid ParticipantId, string Name, string Role, DateTimeOffset At);
+public sealed record ParticipantLeftV1(Guid ParticipantId, DateTimeOffset At);
+public sealed record DocumentUpdatedV1(byte[] Update, Guid ParticipantId, DateTimeOffset At);
+public sealed record AwarenessUpdatedV1(Guid ParticipantId, DateTimeOffset At);
+public sealed record ChatMessagePostedV1(Guid MessageId, Guid ParticipantId, string Name, string Text, DateTimeOffset At);
+public sealed record LanguageChangedV1(string Language, Guid ParticipantId, DateTimeOffset At);
+public sealed record QuestionSelectedV1(Guid QuestionId, Guid? ParticipantId, DateTimeOffset At);
+/// <summary>A browser's paste signal: <paramref name="Characters"/> pasted at once.</summary>
+public sealed record PasteDetectedV1(Guid ParticipantId, int Characters, DateTimeOffset At);
+/// <summary>The candidate's tab lost (<paramref name="Focused"/> false) or regained focus.</summary>
+public sealed record FocusChangedV1(Guid ParticipantId, bool Focused, DateTimeOffset At);
+public sealed record RoomClosedV1(DateTimeOffset At);
+
+public sealed record RunRequestedV1(Guid RunId, Guid ParticipantId, string Language, DateTimeOffset At);
+public sealed record RunQueuedV1(Guid RunId, DateTimeOffset At);
+public sealed record RunStartedV1(Guid RunId, DateTimeOffset At);
+public sealed record RunOutputV1(Guid RunId, string? Stream, string? Text, DateTimeOffset At);
+public sealed record RunTestResultV1(string Name, bool Passed, long? DurationMs, string? Message);
+public sealed record RunCompletedV1(
+    Guid RunId, string Verdict, int? ExitCode, long? DurationMs, long? MemoryBytes, IReadOnlyList<RunTestResultV1>? Tests, DateTimeOffset At);
+
+public sealed record InterviewScheduledV1(Guid InterviewId, Guid RoomId, string Title, Guid? QuestionId, DateTimeOffset? ScheduledFor, DateTimeOffset At);
+public sealed record InterviewStartedV1(Guid InterviewId, DateTimeOffset At);
+public sealed record InterviewEndedV1(Guid InterviewId, DateTimeOffset At);
+public sealed record InterviewCancelledV1(Guid InterviewId, string? Reason, DateTimeOffset At);
+
+public sealed record QuestionCreatedV1(Guid QuestionId, string Title, string? Difficulty, DateTimeOffset At);
+public sealed record QuestionRenamedV1(Guid QuestionId, string Title, DateTimeOffset At);
+
+/// <summary>A stored event the read side cannot read (bad JSON for its wire name). Stops the projection: skipping would silently corrupt counts.</summary>
+public sealed class UnreadableEventException(RecordedEvent e, Exception inner)
+    : Exception($"Event {e.EventId} ({e.Type}) at position {e.GlobalPosition} in '{e.Stream}' does not match its wire shape: {inner.Message}", inner);
+
+public static class WireFormat
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    public static T Read<T>(RecordedEvent e)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(e.Data.Span, Json) ?? throw new JsonException("null document");
+        }
+        catch (JsonException x)
+        {
+            throw new UnreadableEventException(e, x);
+        }
+    }
+
+    public static byte[] Write<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Json);
+
+    public const string RoomStreamPrefix = "room-";
+
+    /// <summary>The room id of a room-{id:N} stream, or null for any other stream.</summary>
+    public static Guid? RoomIdOf(string stream) =>
+        stream.StartsWith(RoomStreamPrefix, StringComparison.Ordinal) && Guid.TryParse(stream.AsSpan(RoomStreamPrefix.Length), out var id) ? id : null;
+
+    public static Guid RequireRoomId(RecordedEvent e) =>
+        RoomIdOf(e.Stream) ?? throw new UnreadableEventException(e, new FormatException("a room event outside a room-{id} stream"));
+
+    /// <summary>A verdict that counts as a passing run.</summary>
+    public static bool IsPassing(string verdict) =>
+        verdict.Equals("passed", StringComparison.OrdinalIgnoreCase) || verdict.Equals("accepted", StringComparison.OrdinalIgnoreCase);
+}
