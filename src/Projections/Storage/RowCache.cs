@@ -18,6 +18,7 @@ internal sealed class TableMap<TRow>
             if (!props.Contains(k)) throw new ArgumentException($"{typeof(TRow).Name} has no key property {k}.");
         Table = table;
         var columns = string.Join(", ", props.Select(Snake));
+        SelectSql = $"SELECT {columns} FROM {table}";
         SelectByKeySql = $"SELECT {columns} FROM {table} WHERE {string.Join(" AND ", keyProperties.Select(k => $"{Snake(k)} = @{k}"))}";
         var nonKeys = props.Except(keyProperties).ToArray();
         var update = nonKeys.Length == 0
@@ -29,6 +30,8 @@ internal sealed class TableMap<TRow>
     }
 
     public string Table { get; }
+    /// <summary>SELECT of every column, without a WHERE clause.</summary>
+    public string SelectSql { get; }
     public string SelectByKeySql { get; }
     public string UpsertSql { get; }
     public string InsertSql { get; }

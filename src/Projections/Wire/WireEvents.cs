@@ -56,9 +56,21 @@ public sealed record RunRequestedV1(Guid RunId, Guid ParticipantId, string Langu
 public sealed record RunQueuedV1(Guid RunId, DateTimeOffset At);
 public sealed record RunStartedV1(Guid RunId, DateTimeOffset At);
 public sealed record RunOutputV1(Guid RunId, string? Stream, string? Text, DateTimeOffset At);
-public sealed record RunTestResultV1(string Name, bool Passed, long? DurationMs, string? Message);
+/// <summary>One test case's outcome; <paramref name="Verdict"/> is passed | wrong-answer | time-limit | runtime-error.</summary>
+public sealed record RunTestResultV1(string Name, string Verdict, bool Hidden, long? WallMs, string? Detail)
+{
+    public bool Passed => Verdict == "passed";
+}
+
+/// <summary>
+/// <paramref name="Verdict"/> is the sandbox's wire name: ok | compile-error | runtime-error | time-limit | memory-limit | output-limit | internal-error.
+/// </summary>
 public sealed record RunCompletedV1(
-    Guid RunId, string Verdict, int? ExitCode, long? DurationMs, long? MemoryBytes, IReadOnlyList<RunTestResultV1>? Tests, DateTimeOffset At);
+    Guid RunId, string Verdict, int? ExitCode, long? WallMs, long? CpuMs, long? MemoryBytes, IReadOnlyList<RunTestResultV1>? Tests, DateTimeOffset At)
+{
+    /// <summary>A passing run: it finished normally and every test case (if it had any) passed.</summary>
+    public bool IsPassing => Verdict == "ok" && (Tests ?? []).All(t => t.Passed);
+}
 
 public sealed record InterviewScheduledV1(Guid InterviewId, Guid RoomId, string Title, Guid? QuestionId, DateTimeOffset? ScheduledFor, DateTimeOffset At);
 public sealed record InterviewStartedV1(Guid InterviewId, DateTimeOffset At);
@@ -101,8 +113,4 @@ public static class WireFormat
 
     public static Guid RequireRoomId(RecordedEvent e) =>
         RoomIdOf(e.Stream) ?? throw new UnreadableEventException(e, new FormatException("a room event outside a room-{id} stream"));
-
-    /// <summary>A verdict that counts as a passing run.</summary>
-    public static bool IsPassing(string verdict) =>
-        verdict.Equals("passed", StringComparison.OrdinalIgnoreCase) || verdict.Equals("accepted", StringComparison.OrdinalIgnoreCase);
 }
