@@ -1,4 +1,8 @@
 using PeerCode.Infrastructure.EventStore;
+using PeerCode.Projections.Hosting;
+using PeerCode.Projections.Reports;
+using PeerCode.Web.Admin;
+using PeerCode.Web.Reports;
 using PeerCode.Web.Health;
 
 namespace PeerCode.Web;
@@ -21,12 +25,17 @@ public static class WebApp
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
         builder.Services.AddPeerCodeEventStore(builder.Configuration);
+        builder.Services.AddPeerCodeProjections(builder.Configuration);
+        builder.Services.AddSingleton<ReportReader>();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthApi();
+        app.UseStaticFiles();
+        app.MapReportsApi();
+        app.MapProjectionsAdminApi();
         return app;
     }
 }
