@@ -88,7 +88,7 @@ public static class WireFormat
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower), new MillisecondInstantConverter() },
     };
 
     public static T Read<T>(RecordedEvent e)
@@ -113,4 +113,20 @@ public static class WireFormat
 
     public static Guid RequireRoomId(RecordedEvent e) =>
         RoomIdOf(e.Stream) ?? throw new UnreadableEventException(e, new FormatException("a room event outside a room-{id} stream"));
+}
+
+/// <summary>
+/// Instants enter the read side truncated to whole milliseconds in UTC, the precision both stores keep. Without this a value
+/// computed from an instant still in memory (same batch) would differ from one computed after a round trip through the
+/// store (a later batch), and results would depend on where batches happen to split.
+/// </summary>
+internal sealed class MillisecondInstantConverter : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var utc = reader.GetDateTimeOffset().ToUniversalTime();
+        return new DateTimeOffset(utc.Ticks - utc.Ticks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
+    }
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 }
