@@ -15,6 +15,8 @@ public sealed class PostgresReadModelStore : IReadModelStore, IAsyncDisposable
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new ReadModelConfigurationException("ReadModels:ConnectionString is required when ReadModels:Provider is postgres.");
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        // Projections repeat a handful of statements thousands of times: let Npgsql prepare them once per connection.
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
         _describe = $"postgres:{builder.Host}:{builder.Port}/{builder.Database}";
         _dataSource = NpgsqlDataSource.Create(builder);
     }

@@ -76,7 +76,7 @@ public abstract class ProjectionEngineTests : IAsyncLifetime
     public async Task A_rebuild_gives_the_same_rows_as_the_incremental_run_and_a_rebuild_during_live_appends_matches_a_fresh_replay()
     {
         var generator = new HistoryGenerator(seed: 7, chunkSize: 20);
-        var history = generator.Generate(24_000).ToList();
+        var history = generator.Generate(12_000).ToList();
         var engine = await EngineAsync(batchSize: 300);
         using var stop = new CancellationTokenSource();
         var running = engine.RunAsync(stop.Token);
@@ -114,7 +114,7 @@ public abstract class ProjectionEngineTests : IAsyncLifetime
     [Fact]
     public async Task Two_engines_on_one_read_model_store_never_count_an_event_twice()
     {
-        await new HistoryGenerator(seed: 11).AppendAsync(_events, 6_000);
+        await new HistoryGenerator(seed: 11).AppendAsync(_events, 3_000);
         var store = ReadModelStores.Create(Provider);
         _stores.Add(store);
         var options = new ProjectionOptions { BatchSize = 64, RetryDelay = TimeSpan.FromMilliseconds(20), IdleCheckInterval = TimeSpan.FromMilliseconds(100) };
