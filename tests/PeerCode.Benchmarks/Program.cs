@@ -4,6 +4,7 @@ using PeerCode.Benchmarks;
 
 var commands = new Dictionary<string, Func<CommandLine, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["projections"] = PeerCode.Benchmarks.Projections.ProjectionsBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))

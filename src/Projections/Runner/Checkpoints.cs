@@ -76,6 +76,7 @@ internal static class Checkpoints
         var last = fresh[^1];
         var now = DateTimeOffset.UtcNow;
 
+        using var writing = await store.EnterWriteAsync(ct);
         await using var c = await store.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var moved = await c.ExecuteAsync(new CommandDefinition(
@@ -95,6 +96,7 @@ internal static class Checkpoints
     /// <summary>Empties the projection's tables and sends its checkpoint back to the start, in one transaction.</summary>
     public static async Task ResetAsync(IReadModelStore store, Projection projection, long? rebuildTarget, CancellationToken ct)
     {
+        using var writing = await store.EnterWriteAsync(ct);
         await using var c = await store.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         // The checkpoint first: in PostgreSQL this row lock makes a concurrent batch wait, then fail its guarded update.

@@ -27,6 +27,8 @@ public sealed class PostgresReadModelStore : IReadModelStore, IAsyncDisposable
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default) => await _dataSource.OpenConnectionAsync(ct);
 
+    public ValueTask<IDisposable?> EnterWriteAsync(CancellationToken ct) => ValueTask.FromResult<IDisposable?>(null); // row locks serialise writers
+
     public string Describe() => _describe;
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();

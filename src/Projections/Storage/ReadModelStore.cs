@@ -22,6 +22,12 @@ public interface IReadModelStore
     /// <summary>Serialises concurrent migrators (two nodes starting at once) inside the migration transaction; null when the store's write lock already does.</summary>
     string? MigrationLockSql { get; }
 
+    /// <summary>
+    /// Held around every write transaction. SQLite has one writer at a time per file: queueing the process's writers here
+    /// hands the lock over at once instead of leaving them in SQLite's sleeping busy handler. PostgreSQL needs nothing.
+    /// </summary>
+    ValueTask<IDisposable?> EnterWriteAsync(CancellationToken ct);
+
     /// <summary>A short description without secrets, for status pages and logs.</summary>
     string Describe();
 }

@@ -7,6 +7,7 @@ namespace PeerCode.Projections.Storage;
 public sealed class SqliteReadModelStore : IReadModelStore
 {
     private readonly string _connectionString;
+    private readonly SemaphoreSlim _writer = new(1, 1);
     private int _walSet;
 
     public SqliteReadModelStore(string connectionString)
@@ -41,5 +42,20 @@ public sealed class SqliteReadModelStore : IReadModelStore
         return c;
     }
 
+    public async ValueTask<IDisposable?> EnterWriteAsync(CancellationToken ct)
+    {
+        await _writer.WaitAsync(ct);
+        return new Release(_writer);
+    }
+
     public string Describe() => $"sqlite:{FilePath}";
+
+    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    {
+        private int _done;
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0) gate.Release();
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using PeerCode.Benchmarks.Projections;
 using PeerCode.Projections.Storage;
 
 namespace PeerCode.Infrastructure.Tests.Projections.Support;

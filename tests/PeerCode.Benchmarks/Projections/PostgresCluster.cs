@@ -3,12 +3,12 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace PeerCode.Infrastructure.Tests.Projections.Support;
+namespace PeerCode.Benchmarks.Projections;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster from Debian's binaries (scripts/deps/test.apt installs postgresql): initdb into a temp
 /// directory, started on a free 127.0.0.1 port with its unix socket in that directory, stopped and deleted at exit.
-/// As root it runs as the postgres system user (initdb refuses root). One cluster per test run; each test gets its own schema.
+/// As root it runs as the postgres system user (initdb refuses root). One cluster per process (tests, benchmark); each user gets its own schema. Linked into the tests project.
 /// </summary>
 public sealed class PostgresCluster
 {
