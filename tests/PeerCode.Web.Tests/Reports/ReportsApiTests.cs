@@ -141,4 +141,19 @@ public sealed class ReportsApiTests : IAsyncLifetime
         activity.GetProperty("rebuildProgress").GetDouble().Should().Be(1.0);
         (await _http.GetStringAsync("/api/reports/activity?format=csv")).Should().Be(before);
     }
+
+    [Theory]
+    [InlineData("/dashboard/index.html", "text/html")]
+    [InlineData("/dashboard/interview.html", "text/html")]
+    [InlineData("/dashboard/projections.html", "text/html")]
+    [InlineData("/dashboard/dashboard.js", "text/javascript")]
+    [InlineData("/dashboard/vendor/chart.umd.js", "text/javascript")]
+    public async Task Dashboard_pages_and_the_charting_library_are_served(string url, string mediaType)
+    {
+        var response = await _http.GetAsync(url);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, "the build copies chart.js from src/Web/Dashboard/node_modules (npm ci)");
+        response.Content.Headers.ContentType!.MediaType.Should().Be(mediaType);
+        (await response.Content.ReadAsStringAsync()).Length.Should().BeGreaterThan(100);
+    }
 }
