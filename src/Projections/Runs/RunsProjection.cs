@@ -103,6 +103,7 @@ public sealed class RunsProjection : Projection
     {
         var runs = new RowCache<string, RunRow>(RunTable, id => new RunRow { RunId = id });
         var tests = new List<RunTestRow>();
+        await runs.PreloadAsync(batch.Select(RunIdOf), "run_id", r => r.RunId, ctx);
 
         async Task<RunRow> RunAsync(RecordedEvent e, Guid runId)
         {
@@ -178,6 +179,17 @@ public sealed class RunsProjection : Projection
         await runs.FlushAsync(ctx);
         if (tests.Count > 0)
             await ctx.Connection.ExecuteAsync(new CommandDefinition(TestTable.UpsertSql, tests, ctx.Transaction, cancellationToken: ctx.CancellationToken));
+    }
+
+    /// <summary>Every run event's JSON starts with its runId; read just that to preload the batch's runs in one query.</summary>
+    private static string RunIdOf(RecordedEvent e)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(e.Data.Span);
+        while (reader.Read())
+            if (reader.CurrentDepth == 1 && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName
+                && string.Equals(reader.GetString(), "runId", StringComparison.OrdinalIgnoreCase) && reader.Read())
+                return reader.GetGuid().ToString();
+        throw new UnreadableEventException(e, new System.Text.Json.JsonException("no runId"));
     }
 
     private static long? Ms(DateTimeOffset? from, DateTimeOffset to) => from is { } f ? (long)Math.Max(0, (to - f).TotalMilliseconds) : null;

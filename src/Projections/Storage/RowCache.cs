@@ -61,6 +61,28 @@ internal sealed class RowCache<TKey, TRow>(TableMap<TRow> map, Func<TKey, TRow> 
     where TKey : notnull where TRow : class
 {
     private readonly Dictionary<TKey, TRow> _rows = new();
+    private readonly HashSet<TKey> _absent = new();
+
+    /// <summary>
+    /// Loads the stored rows of many single-column keys with one query (<paramref name="keyColumn"/> IN ...), and remembers
+    /// which keys have no row, so the per-key probes of <see cref="FindAsync"/> are skipped for them.
+    /// </summary>
+    public async Task PreloadAsync(IEnumerable<TKey> keys, string keyColumn, Func<TRow, TKey> keyOf, ProjectionContext ctx)
+    {
+        var wanted = keys.Where(k => !_rows.ContainsKey(k) && !_absent.Contains(k)).Distinct().ToList();
+        foreach (var chunk in wanted.Chunk(900))
+        {
+            // Numbered parameters, not Dapper's list expansion: with Npgsql, Dapper sends a list as one array parameter.
+            var args = new DynamicParameters();
+            for (var i = 0; i < chunk.Length; i++) args.Add("k" + i, chunk[i]);
+            var inList = string.Join(", ", Enumerable.Range(0, chunk.Length).Select(i => "@k" + i));
+            var found = await ctx.Connection.QueryAsync<TRow>(new CommandDefinition(
+                $"{map.SelectSql} WHERE {keyColumn} IN ({inList})", args, ctx.Transaction, cancellationToken: ctx.CancellationToken));
+            foreach (var row in found) _rows[keyOf(row)] = row;
+            foreach (var k in chunk)
+                if (!_rows.ContainsKey(k)) _absent.Add(k);
+        }
+    }
 
     /// <summary>The row for <paramref name="key"/>: cached, else loaded, else a new one from the factory.</summary>
     public async Task<TRow> GetAsync(TKey key, ProjectionContext ctx) =>
@@ -70,6 +92,7 @@ internal sealed class RowCache<TKey, TRow>(TableMap<TRow> map, Func<TKey, TRow> 
     public async Task<TRow?> FindAsync(TKey key, ProjectionContext ctx)
     {
         if (_rows.TryGetValue(key, out var row)) return row;
+        if (_absent.Contains(key)) return null;
         var probe = create(key);
         var loaded = await ctx.Connection.QuerySingleOrDefaultAsync<TRow>(
             new CommandDefinition(map.SelectByKeySql, probe, ctx.Transaction, cancellationToken: ctx.CancellationToken));
@@ -78,6 +101,7 @@ internal sealed class RowCache<TKey, TRow>(TableMap<TRow> map, Func<TKey, TRow> 
 
     public TRow Add(TKey key, TRow row)
     {
+        _absent.Remove(key);
         _rows[key] = row;
         return row;
     }
