@@ -103,7 +103,7 @@ public static class YjsMessages
         return w.ToArray();
     }
 
-    internal static YjsMessageException Malformed(string why) => new("malformed-message", $"Malformed y-protocols message: {why}", hostile: true);
+    public static YjsMessageException Malformed(string why) => new("malformed-message", $"Malformed y-protocols message: {why}", hostile: true);
 }
 
 /// <summary>lib0's variable-length unsigned integers (7 bits a byte, little end first) and length-prefixed bytes and strings.</summary>
@@ -134,6 +134,14 @@ public ref struct Lib0Reader(ReadOnlySpan<byte> bytes)
         if (length > (ulong)Remaining) throw YjsMessages.Malformed($"a field claims {length} bytes but only {Remaining} follow.");
         var slice = _bytes.Slice(_pos, (int)length);
         _pos += (int)length;
+        return slice;
+    }
+
+    public ReadOnlySpan<byte> Fixed(int length)
+    {
+        if (length > Remaining) throw YjsMessages.Malformed($"a {length}-byte field is cut off.");
+        var slice = _bytes.Slice(_pos, length);
+        _pos += length;
         return slice;
     }
 
