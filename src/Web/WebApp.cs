@@ -1,3 +1,4 @@
+using PeerCode.Infrastructure.EventStore;
 using PeerCode.Web.Health;
 
 namespace PeerCode.Web;
@@ -19,6 +20,7 @@ public static class WebApp
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
+        builder.Services.AddPeerCodeEventStore(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();

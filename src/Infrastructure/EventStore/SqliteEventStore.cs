@@ -1,0 +1,260 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using PeerCode.Application.EventStore;
+
+namespace PeerCode.Infrastructure.EventStore;
+
+/// <summary>
+/// The embedded event store: one SQLite file (<c>&lt;DataDirectory&gt;/events.db</c>) in WAL mode with synchronous=FULL.
+/// Appends are group-committed by one writer thread and acknowledged once durable; reads and subscriptions use
+/// their own connections. Several processes may open the same file: SQLite serialises their writers, and each
+/// process polls <c>PRAGMA data_version</c> so its subscriptions see the others' events within a few milliseconds.
+/// </summary>
+public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposable
+{
+    /// <summary>How often a subscription-less change check runs for commits made by other processes.</summary>
+    public static readonly TimeSpan ExternalPollInterval = TimeSpan.FromMilliseconds(5);
+
+    private const int PageSize = 512;
+
+    private readonly EventStoreOptions _options;
+    private readonly ILogger _logger;
+    private readonly string _readConnectionString;
+    private readonly SqliteConnection _writeConnection;
+    private readonly GroupCommitWriter _writer;
+    private readonly CommitSignal _signal = new();
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Thread _poller;
+    private int _disposed;
+
+    public SqliteEventStore(EventStoreOptions options, ILogger<SqliteEventStore>? logger = null)
+    {
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        DatabasePath = options.DatabasePath;
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+
+        var builder = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false };
+        _writeConnection = new SqliteConnection(builder.ToString());
+        _writeConnection.Open();
+        Execute(_writeConnection, "PRAGMA busy_timeout = 10000");
+        Execute(_writeConnection, "PRAGMA journal_mode = WAL");
+        Execute(_writeConnection, "PRAGMA synchronous = FULL");
+        CreateSchema();
+
+        builder.Pooling = true;
+        builder.Mode = SqliteOpenMode.ReadWrite;
+        _readConnectionString = builder.ToString();
+
+        _writer = new GroupCommitWriter(_writeConnection, _signal.Raise, _logger);
+        _poller = new Thread(PollExternalCommits) { IsBackground = true, Name = "eventstore-poller" };
+        _poller.Start();
+    }
+
+    /// <summary>Full path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <summary>Appends waiting for the writer thread.</summary>
+    public int WriterQueueLength => _writer.QueueLength;
+
+    /// <summary>Transactions committed by this process (each holds one or more appends).</summary>
+    public long Transactions => _writer.Transactions;
+
+    /// <summary>Appends committed by this process.</summary>
+    public long AppendsCommitted => _writer.AppendsCommitted;
+
+    public bool IsOpen => Volatile.Read(ref _disposed) == 0 && _writer.IsRunning;
+
+    public Task<AppendResult> AppendAsync(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        var bytes = AppendValidator.Validate(stream, expected, events, _options);
+        return _writer.EnqueueAsync(stream, expected, events, bytes, ct);
+    }
+
+    public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(
+        string stream, long fromRevision, Direction direction, int maxCount, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        AppendValidator.ValidateStreamName(stream, _options);
+        CheckRead(fromRevision, maxCount);
+        using var connection = OpenRead();
+        using var command = connection.CreateCommand();
+        command.CommandText = direction == Direction.Forwards
+            ? $"SELECT {EventTable.Columns} FROM events WHERE stream = $s AND revision >= $r ORDER BY revision LIMIT $n"
+            : $"SELECT {EventTable.Columns} FROM events WHERE stream = $s AND revision <= $r ORDER BY revision DESC LIMIT $n";
+        command.Parameters.AddWithValue("$s", stream);
+        command.Parameters.AddWithValue("$r", fromRevision);
+        command.Parameters.AddWithValue("$n", maxCount);
+        using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            yield return EventTable.Read(reader);
+    }
+
+    public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(
+        long fromPosition, Direction direction, int maxCount, EventFilter? filter = null, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        CheckRead(fromPosition, maxCount);
+        using var connection = OpenRead();
+        using var command = connection.CreateCommand();
+        var where = EventTable.FilterClause(filter, command);
+        command.CommandText = direction == Direction.Forwards
+            ? $"SELECT {EventTable.Columns} FROM events WHERE position >= $from{where} ORDER BY position LIMIT $n"
+            : $"SELECT {EventTable.Columns} FROM events WHERE position <= $from{where} ORDER BY position DESC LIMIT $n";
+        command.Parameters.AddWithValue("$from", fromPosition);
+        command.Parameters.AddWithValue("$n", maxCount);
+        using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            yield return EventTable.Read(reader);
+    }
+
+    public IAsyncEnumerable<SubscriptionMessage> SubscribeToStreamAsync(string stream, long? afterRevision, CancellationToken ct)
+    {
+        AppendValidator.ValidateStreamName(stream, _options);
+        if (afterRevision < 0) throw new ArgumentOutOfRangeException(nameof(afterRevision), afterRevision, "A checkpoint revision is 0 or more (null means from the start).");
+        return SubscribeAsync(command =>
+        {
+            command.Parameters.AddWithValue("$s", stream);
+            return $"SELECT {EventTable.Columns} FROM events WHERE stream = $s AND revision > $after ORDER BY revision LIMIT {PageSize}";
+        }, afterRevision, e => e.Revision, ct);
+    }
+
+    public IAsyncEnumerable<SubscriptionMessage> SubscribeToAllAsync(long? afterPosition, EventFilter? filter, CancellationToken ct)
+    {
+        if (afterPosition < 0) throw new ArgumentOutOfRangeException(nameof(afterPosition), afterPosition, "A checkpoint position is 0 or more (null means from the start).");
+        return SubscribeAsync(
+            command => $"SELECT {EventTable.Columns} FROM events WHERE position > $after{EventTable.FilterClause(filter, command)} ORDER BY position LIMIT {PageSize}",
+            afterPosition, e => e.GlobalPosition, ct);
+    }
+
+    /// <summary>
+    /// History in pages, then CaughtUp, then live. The cursor is the last key delivered and each page asks for
+    /// keys strictly above it, so nothing is repeated; keys become visible in order (see <see cref="EventTable"/>),
+    /// so nothing is skipped.
+    /// </summary>
+    private async IAsyncEnumerable<SubscriptionMessage> SubscribeAsync(
+        Func<SqliteCommand, string> bindAndGetSql, long? after, Func<RecordedEvent, long> key, [EnumeratorCancellation] CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _closing.Token);
+        using var connection = OpenRead();
+        using var command = connection.CreateCommand();
+        command.CommandText = bindAndGetSql(command);
+        var afterParameter = command.Parameters.AddWithValue("$after", after ?? -1);
+        var cursor = after;
+        var caughtUp = false;
+        var page = new List<RecordedEvent>(PageSize);
+        while (true)
+        {
+            var next = _signal.Next;
+            page.Clear();
+            afterParameter.Value = cursor ?? -1;
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read()) page.Add(EventTable.Read(reader));
+            }
+            foreach (var e in page)
+            {
+                cursor = key(e);
+                yield return new SubscriptionMessage.Event(e);
+            }
+            if (page.Count == PageSize) continue;
+            if (!caughtUp)
+            {
+                caughtUp = true;
+                yield return new SubscriptionMessage.CaughtUp(cursor);
+            }
+            try
+            {
+                await next.WaitAsync(linked.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new EventStoreUnavailableException("The event store was closed while a subscription was open.");
+            }
+        }
+    }
+
+    private void PollExternalCommits()
+    {
+        try
+        {
+            using var connection = OpenRead();
+            using var version = connection.CreateCommand();
+            version.CommandText = "PRAGMA data_version";
+            var last = (long)version.ExecuteScalar()!;
+            while (!_closing.Token.WaitHandle.WaitOne(ExternalPollInterval))
+            {
+                var now = (long)version.ExecuteScalar()!;
+                if (now == last) continue;
+                last = now;
+                _signal.Raise();
+            }
+        }
+        catch (SqliteException e)
+        {
+            _logger.LogError(e, "The event store stopped watching {Path} for other processes' commits", DatabasePath);
+        }
+    }
+
+    /// <summary>Highest global position in the file (0 when empty), read from a fresh snapshot.</summary>
+    public long ReadLastPosition()
+    {
+        using var connection = OpenRead();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT coalesce(max(position), 0) FROM events";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private SqliteConnection OpenRead()
+    {
+        if (Volatile.Read(ref _disposed) != 0) throw new EventStoreUnavailableException("The event store is closed.");
+        var connection = new SqliteConnection(_readConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static void CheckRead(long from, int maxCount)
+    {
+        if (from < 0) throw new ArgumentOutOfRangeException(nameof(from), from, "A read starts at 0 or more (StreamPosition.End for the tail).");
+        if (maxCount <= 0) throw new ArgumentOutOfRangeException(nameof(maxCount), maxCount, "maxCount must be at least 1.");
+    }
+
+    private void CreateSchema()
+    {
+        using var command = _writeConnection.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        var version = (long)command.ExecuteScalar()!;
+        if (version > EventTable.SchemaVersion)
+            throw new EventStoreUnavailableException($"{DatabasePath} has schema version {version}; this build understands up to {EventTable.SchemaVersion}.");
+        Execute(_writeConnection, "BEGIN IMMEDIATE");
+        Execute(_writeConnection, EventTable.Schema);
+        Execute(_writeConnection, $"PRAGMA user_version = {EventTable.SchemaVersion}");
+        Execute(_writeConnection, "COMMIT");
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Commits every append already queued, then closes the writer, the poller, open subscriptions and pooled connections.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _writer.Dispose();
+        _closing.Cancel();
+        _poller.Join();
+        _writeConnection.Dispose();
+        using (var pooled = new SqliteConnection(_readConnectionString)) SqliteConnection.ClearPool(pooled);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
