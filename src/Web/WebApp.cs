@@ -1,5 +1,6 @@
 using PeerCode.Infrastructure.EventStore;
 using PeerCode.Web.Health;
+using PeerCode.Web.Rooms;
 
 namespace PeerCode.Web;
 
@@ -21,12 +22,17 @@ public static class WebApp
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
         builder.Services.AddPeerCodeEventStore(builder.Configuration);
+        builder.Services.AddPeerCodeRooms(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthApi();
+        app.UseStaticFiles();
+        app.MapRooms();
+        // The browser app (built by ClientApp into wwwroot/app): the lobby at / and a room at /r/{id}.
+        app.MapFallbackToFile("app/index.html");
         return app;
     }
 }

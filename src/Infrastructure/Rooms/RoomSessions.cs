@@ -196,7 +196,8 @@ public sealed class RoomSessions(
         room.BeginAppend();
         try
         {
-            await store.AppendAsync(room.Stream, ExpectedRevision.Any, data, ct);
+            // Never cancelled half-way: an append that commits must also be applied here, or this process would lack its own event.
+            await store.AppendAsync(room.Stream, ExpectedRevision.Any, data, CancellationToken.None);
         }
         catch (Exception e)
         {

@@ -47,8 +47,7 @@ public sealed record UpdateV1Shape(IReadOnlyDictionary<ulong, ulong> Ends, bool 
 
     private static ulong ReadStruct(ref Lib0Reader r)
     {
-        var info = r.VarUint();
-        if (info > 0xff) throw Invalid("a struct's info byte is out of range.");
+        var info = (uint)r.Fixed(1)[0];
         var content = info & 0x1f;
         if (content == 0 || content == 10) return Positive(r.VarUint()); // GC, Skip
         if ((info & 0x80) != 0) { r.VarUint(); r.VarUint(); } // origin
