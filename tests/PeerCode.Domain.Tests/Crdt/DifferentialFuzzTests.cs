@@ -38,6 +38,7 @@ public sealed class DifferentialFuzzTests(FuzzScenarios scenarios) : IClassFixtu
         Convert.ToBase64String(doc.EncodeStateVector()).Should().Be(scenario.GetProperty("stateVector").GetString(), "seed {0}", seed);
 
         var state = doc.EncodeStateAsUpdate();
+        Convert.ToBase64String(state).Should().Be(scenario.GetProperty("state").GetString(), "byte-identical state, seed {0}", seed);
         var reloaded = YjsOracle.JsonLines(YjsOracle.Run("load.mjs", stdin: JsonSerializer.Serialize(new { id = seed, update = Convert.ToBase64String(state) }) + "\n")).Single();
         reloaded.TryGetProperty("error", out var error).Should().BeFalse("yjs must load the engine's state: {0}", error);
         reloaded.GetProperty("text").GetString().Should().Be(scenario.GetProperty("text").GetString(), "seed {0}", seed);
