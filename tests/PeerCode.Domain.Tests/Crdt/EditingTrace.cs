@@ -12,9 +12,8 @@ public sealed record TraceTransaction(int[] Parents, int Agent, TracePatch[] Pat
 /// <summary>An editing trace from ../shared/data/editing-traces (positions in Unicode code points).</summary>
 public sealed record EditingTrace(string StartContent, string EndContent, int NumAgents, TraceTransaction[] Transactions)
 {
-    public static EditingTrace Load(string relativePath)
+    public static EditingTrace Load(string path)
     {
-        var path = Path.Combine(YjsOracle.SharedDir, "data", "editing-traces", relativePath);
         using var gz = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
         using var json = JsonDocument.Parse(gz);
         var root = json.RootElement;

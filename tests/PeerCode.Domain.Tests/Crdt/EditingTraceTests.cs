@@ -12,7 +12,7 @@ public sealed class EditingTraceTests
     [InlineData("sequential/sveltecomponent.json.gz")]
     public void Given_a_sequential_trace_When_replayed_as_local_edits_Then_the_text_is_endContent_and_a_fresh_doc_loads_the_same(string file)
     {
-        var trace = EditingTrace.Load(file);
+        var trace = EditingTrace.Load(TracePath(file));
         var doc = new Doc(clientId: 42);
         var text = doc.GetText("code");
         var editor = new CodePointEditor(text);
@@ -29,7 +29,7 @@ public sealed class EditingTraceTests
     [Fact]
     public void Given_the_concurrent_friendsforever_trace_When_each_agent_merges_along_parents_Then_every_replica_ends_at_endContent()
     {
-        var trace = EditingTrace.Load("concurrent/friendsforever.json.gz");
+        var trace = EditingTrace.Load(TracePath("concurrent/friendsforever.json.gz"));
         var n = trace.Transactions.Length;
         var updates = new byte[n][];
         var docs = new Doc[trace.NumAgents];
@@ -67,6 +67,8 @@ public sealed class EditingTraceTests
             docs[a].GetText("code").ToString().Should().Be(trace.EndContent, "replica of agent {0}", a);
         }
     }
+
+    private static string TracePath(string file) => Path.Combine(YjsOracle.SharedDir, "data", "editing-traces", file);
 
     /// <summary>Ancestors of transaction <paramref name="i"/> the replica lacks, in index (hence causal) order.</summary>
     private static List<int> MissingAncestors(EditingTrace trace, bool[] applied, int i)
