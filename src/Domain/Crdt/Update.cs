@@ -21,6 +21,23 @@ public sealed class Update
     public static Update DecodeV1(byte[] update) => Read(new UpdateDecoderV1(update), update.Length);
 
 
+    public byte[] EncodeV1() => Encode(new UpdateEncoderV1());
+
+    public byte[] Encode(IUpdateEncoder encoder)
+    {
+        var clients = Structs.Where(kv => kv.Value.Count > 0).OrderByDescending(kv => kv.Key).ToList();
+        encoder.Rest.WriteVarUInt((ulong)clients.Count);
+        foreach (var (client, structs) in clients)
+        {
+            encoder.Rest.WriteVarUInt((ulong)structs.Count);
+            encoder.WriteClient(client);
+            encoder.Rest.WriteVarUInt((ulong)structs[0].Id.Clock);
+            foreach (var s in structs) s.Write(encoder, 0);
+        }
+        DeleteSet.Write(encoder);
+        return encoder.ToArray();
+    }
+
     /// <summary>Reads an update and checks that nothing follows it.</summary>
     public static Update Read(IUpdateDecoder decoder, int inputLength)
     {
@@ -98,6 +115,9 @@ public sealed class Update
             || rightOrigin is { } r && r.Client == id.Client && r.Clock >= id.Clock
             || parentRef is Id p && p.Client == id.Client && p.Clock >= id.Clock)
             throw new CrdtFormatException($"item {id} refers to a later clock of its own client");
-        return new Item(id, null, origin, null, rightOrigin, null, parentRef, parentSub, content);
+        var item = new Item(id, null, origin, null, rightOrigin, null, parentRef, parentSub, content);
+        // A map entry's item says so even when its key is inherited from its origin; keep that for re-encoding.
+        if ((flags & ItemFlags.HasParentSub) != 0) item.Flags |= ItemFlags.HasParentSub;
+        return item;
     }
 }

@@ -259,7 +259,7 @@ public sealed class Item : AbstractStruct
         var info = (byte)((int)Content.Ref & (int)ItemFlags.ContentRefMask);
         if (origin is not null) info |= (byte)ItemFlags.HasOrigin;
         if (RightOrigin is not null) info |= (byte)ItemFlags.HasRightOrigin;
-        if (ParentSub is not null) info |= (byte)ItemFlags.HasParentSub;
+        if (ParentSub is not null || (Flags & ItemFlags.HasParentSub) != 0) info |= (byte)ItemFlags.HasParentSub;
         encoder.WriteInfo(info);
         if (origin is { } o) encoder.WriteLeftId(o);
         if (RightOrigin is { } r) encoder.WriteRightId(r);
