@@ -223,7 +223,15 @@ public sealed class Doc
             if (!target.Contains(client) && Store.Clients[client].Count > 0) from.Add((client, 0));
         WriteClientsStructs(encoder, from);
         DeleteSet.FromStore(Store).Write(encoder);
-        return encoder.ToArray();
+        var encoded = encoder.ToArray();
+        if (!HasPending) return encoded;
+        // Like yjs, carry what still waits for its dependencies, so nothing received is lost. The pending
+        // structs are re-decoded from their encoding because merging slices structs in place.
+        var pending = new Update(_pendingStructs, new DeleteSet()).EncodeV1();
+        var parts = new List<Update> { Update.DecodeV1(encoded) };
+        if (_pendingDeletes is not null) parts.Add(new Update([], _pendingDeletes));
+        if (_pendingStructs.Count > 0) parts.Add(UpdateMerger.Diff(Update.DecodeV1(pending), target));
+        return UpdateMerger.Merge(parts).Encode(encoder is UpdateEncoderV1 ? new UpdateEncoderV1() : throw new NotSupportedException());
     }
 
     private byte[] EncodeTransaction(Transaction tr)
