@@ -4,6 +4,8 @@ using PeerCode.Benchmarks;
 
 var commands = new Dictionary<string, Func<CommandLine, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["crdt"] = CrdtBenchmark.RunAsync,
+    ["yjs-apply"] = YjsApplyCommand.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
