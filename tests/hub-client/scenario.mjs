@@ -88,6 +88,9 @@ const scenarios = {
     const cases = {};
     const randomBytes = Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 97 + 13) % 256)); randomBytes[0] = 0; randomBytes[1] = 2;
     cases.randomUpdate = await probe('random', (c) => c.send(randomBytes));
+    const framed = encoding.createEncoder(); encoding.writeVarUint(framed, 0); encoding.writeVarUint(framed, 2);
+    encoding.writeVarUint8Array(framed, new Uint8Array(Array.from({ length: 48 }, (_, i) => (i * 131 + 7) % 256)));
+    cases.randomUpdate2 = await probe('random-update', (c) => c.send(encoding.toUint8Array(framed)));
     cases.randomMessage = await probe('random-message', (c) => c.send(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 1, 2, 3])));
     cases.truncatedVarint = await probe('truncated', (c) => c.send(Buffer.from([0, 2, 0x85])));
     cases.unknownType = await probe('unknown', (c) => c.send(Buffer.from([7, 1, 2])));

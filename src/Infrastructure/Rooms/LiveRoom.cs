@@ -139,7 +139,7 @@ public sealed class LiveRoom(Guid roomId, RoomState state, RoomDocument document
     /// <summary>A snapshot command when one is due and nothing of this process is in flight; null otherwise.</summary>
     public async Task<TakeSnapshot?> SnapshotIfDueAsync(int every, DateTimeOffset now, bool force = false)
     {
-        if (!document.CanSnapshot || Volatile.Read(ref _inFlight) > 0) return null;
+        if (Volatile.Read(ref _inFlight) > 0) return null;
         if (State.UpdatesSinceSnapshot < (force ? 1 : every)) return null;
         return await WithGateAsync(d => new TakeSnapshot(d.EncodeState(), d.EncodeStateVector(), KnownThrough, now));
     }

@@ -70,19 +70,18 @@ public sealed class RoomSessions(
         switch (message)
         {
             case YjsMessage.Sync { Step: SyncStep.Step1 } step1:
-                Dictionary<ulong, ulong> _;
-                try { _ = RoomDocument.DecodeStateVector(step1.Payload); }
-                catch (YjsMessageException e) { throw Hostile("malformed-message", e.Message); }
-                var diff = await session.Room.WithGateAsync(d => d.DiffFor(step1.Payload));
-                return diff.Select(u => YjsMessages.EncodeSync(SyncStep.Step2, u)).ToList();
+                byte[] diff;
+                try { diff = await session.Room.WithGateAsync(d => d.DiffFor(step1.Payload)); }
+                catch (YjsMessageException e) { throw Hostile(e.Code, e.Message); }
+                return [YjsMessages.EncodeSync(SyncStep.Step2, diff)];
 
             case YjsMessage.Sync update:
-                if (session.Role == ParticipantRole.Observer) throw new RoomActException(RoomError.ReadOnly);
                 RoomDocument.CheckedUpdate checkedUpdate;
                 try { checkedUpdate = RoomDocument.Check(update.Payload); }
                 catch (YjsMessageException e) { throw new RoomActException(new(e.Code, e.Message), e.Hostile); }
-                if (checkedUpdate.IsEmpty) return [];
-                var decision = RoomRules.Decide(new UpdateDocument(session.ParticipantId, update.Payload, ClientIdOf(checkedUpdate), clock.GetUtcNow()), session.Room.State);
+                if (checkedUpdate.IsEmpty) return []; // an observer's answer to sync step 1 is empty: nothing to refuse
+                if (session.Role == ParticipantRole.Observer) throw new RoomActException(RoomError.ReadOnly);
+                var decision = RoomRules.Decide(new UpdateDocument(session.ParticipantId, update.Payload, checkedUpdate.ClientId, clock.GetUtcNow()), session.Room.State);
                 await AppendAsync(session.Room, decision, checkedUpdate, connectionId, ct);
                 await clients.YjsAsync(session.Room.RoomId, YjsMessages.EncodeSync(SyncStep.Update, update.Payload), connectionId);
                 await SnapshotIfDueAsync(session.Room, force: false, ct);
@@ -215,9 +214,6 @@ public sealed class RoomSessions(
 
     private Session SessionOf(string connectionId) =>
         _sessions.TryGetValue(connectionId, out var s) ? s : throw new RoomActException(RoomError.NotJoined);
-
-    private static long ClientIdOf(RoomDocument.CheckedUpdate update) =>
-        update.Shape.Ends.Count > 0 ? (long)update.Shape.Ends.Keys.First() : -1;
 
     private static RoomActException Hostile(string code, string message) => new(new(code, message), hostile: true);
 }
