@@ -15,8 +15,9 @@ public sealed class RoomActException(RoomError error, bool hostile = false) : Ex
     public bool Hostile { get; } = hostile;
 }
 
+/// <summary>A joined connection: what JoinRoom answers, the greeting (sync step 1, awareness) and whether presence changed (to broadcast once the joiner is in the room's group).</summary>
 public sealed record JoinedRoom(Guid RoomId, Guid ParticipantId, string Role, string Color, IReadOnlyList<PresenceParticipant> Participants,
-    IReadOnlyList<byte[]> Greeting);
+    IReadOnlyList<byte[]> Greeting, bool PresenceChanged);
 
 /// <summary>
 /// The room use cases of connected clients. Every act is decided against the room's state, appended durably, then
@@ -47,8 +48,7 @@ public sealed class RoomSessions(
             var greeting = new List<byte[]> { YjsMessages.EncodeSync(SyncStep.Step1, await room.WithGateAsync(d => d.EncodeStateVector())) };
             if (awareness.Count > 0) greeting.Add(YjsMessages.EncodeAwareness(YjsMessages.EncodeAwarenessUpdate(awareness)));
             var presence = room.Presence(clock.GetUtcNow(), options.Value.IdleAfter);
-            if (decision.Events.Count > 0) await clients.PresenceAsync(id, presence);
-            return new JoinedRoom(id, participantId, RoomViews.RoleName(participant.Role), participant.Color, presence, greeting);
+            return new JoinedRoom(id, participantId, RoomViews.RoleName(participant.Role), participant.Color, presence, greeting, decision.Events.Count > 0);
         }
         catch
         {

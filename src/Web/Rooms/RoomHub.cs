@@ -22,6 +22,7 @@ public sealed class RoomHub(RoomSessions sessions, IOptions<RoomOptions> limits,
     {
         var joined = await GuardAsync(() => sessions.JoinAsync(Context.ConnectionId, roomId, token, displayName, Context.ConnectionAborted));
         await Groups.AddToGroupAsync(Context.ConnectionId, Group(joined.RoomId));
+        if (joined.PresenceChanged) await Clients.Group(Group(joined.RoomId)).SendAsync("Presence", new { participants = joined.Participants });
         foreach (var message in joined.Greeting) await Clients.Caller.SendAsync("Yjs", Convert.ToBase64String(message));
         var room = sessions.RoomOf(Context.ConnectionId);
         return new JoinResult(joined.ParticipantId, joined.Role, joined.Color, joined.Participants, room?.Title ?? "", room?.Language ?? "");
