@@ -7,6 +7,7 @@ cd "$ROOT"
 ensure_apt base test
 ensure_node
 for d in $(npm_projects); do ensure_npm "$d"; done
+ensure_client_app
 
 say "building (Release)"
 dotnet build PeerCode.sln -c Release -nologo -clp:ErrorsOnly
