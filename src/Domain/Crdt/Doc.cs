@@ -93,6 +93,9 @@ public sealed class Doc
 
 
 
+    /// <summary>Applies a v2 update. A malformed update throws <see cref="CrdtFormatException"/> and changes nothing.</summary>
+    public void ApplyUpdateV2(byte[] update) => Apply(Update.DecodeV2(update));
+
     public void Apply(Update update) => Transact(tr =>
     {
         Enqueue(update.Structs);
@@ -210,11 +213,16 @@ public sealed class Doc
 
     /// <summary>Everything the holder of <paramref name="encodedStateVector"/> lacks (all of it when null), as a v1 update.</summary>
     public byte[] EncodeStateAsUpdate(byte[]? encodedStateVector = null) =>
-        EncodeStateAsUpdate(new UpdateEncoderV1(), encodedStateVector);
+        EncodeStateAsUpdate(() => new UpdateEncoderV1(), encodedStateVector);
+
+    /// <summary>As <see cref="EncodeStateAsUpdate"/>, in format v2.</summary>
+    public byte[] EncodeStateAsUpdateV2(byte[]? encodedStateVector = null) =>
+        EncodeStateAsUpdate(() => new UpdateEncoderV2(), encodedStateVector);
 
 
-    private byte[] EncodeStateAsUpdate(IUpdateEncoder encoder, byte[]? encodedStateVector)
+    private byte[] EncodeStateAsUpdate(Func<IUpdateEncoder> newEncoder, byte[]? encodedStateVector)
     {
+        var encoder = newEncoder();
         var target = encodedStateVector is null ? new StateVector() : StateVector.Decode(encodedStateVector);
         var from = new List<(uint Client, int Clock)>();
         foreach (var (client, clock) in target.Clocks)
@@ -228,10 +236,10 @@ public sealed class Doc
         // Like yjs, carry what still waits for its dependencies, so nothing received is lost. The pending
         // structs are re-decoded from their encoding because merging slices structs in place.
         var pending = new Update(_pendingStructs, new DeleteSet()).EncodeV1();
-        var parts = new List<Update> { Update.DecodeV1(encoded) };
+        var parts = new List<Update> { encoder is UpdateEncoderV2 ? Update.DecodeV2(encoded) : Update.DecodeV1(encoded) };
         if (_pendingDeletes is not null) parts.Add(new Update([], _pendingDeletes));
         if (_pendingStructs.Count > 0) parts.Add(UpdateMerger.Diff(Update.DecodeV1(pending), target));
-        return UpdateMerger.Merge(parts).Encode(encoder is UpdateEncoderV1 ? new UpdateEncoderV1() : throw new NotSupportedException());
+        return UpdateMerger.Merge(parts).Encode(newEncoder());
     }
 
     private byte[] EncodeTransaction(Transaction tr)
