@@ -38,6 +38,38 @@ public sealed class Transaction
         Doc.Store.Add(s);
     }
 
+    private readonly Stack<Types.Branch> _typesToDelete = new();
+    private bool _deletingTypes;
+
+    internal void QueueTypeDelete(Types.Branch type) => _typesToDelete.Push(type);
+
+    /// <summary>Deletes the contents of deleted types, without recursion (nesting depth comes from the input).</summary>
+    internal void DeleteQueuedTypes()
+    {
+        if (_deletingTypes) return;
+        _deletingTypes = true;
+        try
+        {
+            while (_typesToDelete.Count > 0)
+            {
+                var type = _typesToDelete.Pop();
+                for (var item = type.Start; item != null; item = item.Right) DeleteInType(item);
+                if (type.Map is null) continue;
+                foreach (var item in type.Map.Values) DeleteInType(item);
+            }
+        }
+        finally
+        {
+            _deletingTypes = false;
+        }
+    }
+
+    private void DeleteInType(Item item)
+    {
+        if (!item.Deleted) item.Delete(this);
+        else if (item.Id.Clock < BeforeState(item.Id.Client)) MergeStructs.Add(item);
+    }
+
     internal bool HasChanges
     {
         get
@@ -88,7 +120,7 @@ public sealed class Transaction
                 {
                     var s = structs[si];
                     if (s.Id.Clock >= range.End) break;
-                    if (s is Item { Deleted: true, Keep: false } item) item.Gc(store, parentGcd: false);
+                    if (s is Item { Deleted: true, Keep: false } item) item.Gc(store);
                 }
             }
         }
