@@ -280,7 +280,7 @@ public sealed class Doc
 
     private void WriteClientsStructs(IUpdateEncoder encoder, List<(uint Client, int Clock)> from)
     {
-        from.Sort((a, b) => b.Client.CompareTo(a.Client));
+        if (from.Count > 1) from.Sort((a, b) => b.Client.CompareTo(a.Client));
         encoder.Rest.WriteVarUInt((ulong)from.Count);
         foreach (var (client, startClock) in from)
         {

@@ -23,7 +23,9 @@ public sealed class Transaction
     public DeleteSet DeleteSet { get; } = new();
 
     /// <summary>Items split during the transaction, to try merging back at the end.</summary>
-    internal List<Item> MergeStructs { get; } = [];
+    internal List<Item> MergeStructs => _mergeStructs ??= [];
+
+    private List<Item>? _mergeStructs;
 
     internal IReadOnlyDictionary<uint, int> ChangedClients => _beforeState;
 
@@ -38,15 +40,15 @@ public sealed class Transaction
         Doc.Store.Add(s);
     }
 
-    private readonly Stack<Types.Branch> _typesToDelete = new();
+    private Stack<Types.Branch>? _typesToDelete;
     private bool _deletingTypes;
 
-    internal void QueueTypeDelete(Types.Branch type) => _typesToDelete.Push(type);
+    internal void QueueTypeDelete(Types.Branch type) => (_typesToDelete ??= new()).Push(type);
 
     /// <summary>Deletes the contents of deleted types, without recursion (nesting depth comes from the input).</summary>
     internal void DeleteQueuedTypes()
     {
-        if (_deletingTypes) return;
+        if (_deletingTypes || _typesToDelete is null) return;
         _deletingTypes = true;
         try
         {
@@ -97,9 +99,10 @@ public sealed class Transaction
                 i -= 1 + StructStore.TryMergeWithLefts(structs, i);
         }
 
-        for (var i = MergeStructs.Count - 1; i >= 0; i--)
+        if (_mergeStructs is null) return;
+        for (var i = _mergeStructs.Count - 1; i >= 0; i--)
         {
-            var id = MergeStructs[i].Id;
+            var id = _mergeStructs[i].Id;
             var structs = store.GetStructs(id.Client)!;
             var pos = StructStore.FindIndex(structs, id.Clock);
             if (pos + 1 < structs.Count && StructStore.TryMergeWithLefts(structs, pos + 1) > 1) continue;
