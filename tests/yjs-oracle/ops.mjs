@@ -12,6 +12,7 @@
 //   syncStep1    {update}                       -> {message}     writeSyncStep1 of a doc holding update
 //   syncStep2    {update, stateVector}          -> {message}     writeSyncStep2
 //   snapshot     {update}                       -> {snapshot}    encodeSnapshot(snapshot(doc)) of a gc:false doc
+//   richText     {client, ops:[[name, ...args]]} -> {state, delta} local Y.Text ops (insert/insertEmbed/format/delete) on "rich"
 //   snapshotText {update, snapshot, root}       -> {text}        text of a gc:false doc at a snapshot
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
@@ -71,6 +72,12 @@ const ops = {
   snapshot: (r) => {
     const doc = new Y.Doc({ gc: false }); Y.applyUpdate(doc, d(r.update))
     return { snapshot: e(Y.encodeSnapshot(Y.snapshot(doc))) }
+  },
+  richText: (r) => {
+    const doc = new Y.Doc(); doc.clientID = r.client
+    const t = doc.getText('rich')
+    for (const [name, ...args] of r.ops) doc.transact(() => t[name](...args))
+    return { state: e(Y.encodeStateAsUpdate(doc)), delta: JSON.stringify(t.toDelta()) }
   },
   snapshotText: (r) => {
     const doc = new Y.Doc({ gc: false })
