@@ -9,7 +9,41 @@ const b64 = (u8) => Buffer.from(u8).toString('base64')
 
 const pieces = ['a', 'b', 'xyz', ' ', '\n', 'é', 'ß', '€', '中文', '😀', '👍🏽', 'a😀b', '\u{1F600}\u{1F601}', 'hello ', 'Ω']
 
+const values = [0, 1, -7, 2 ** 33, 0.25, 0.1, 'str', 'é😀', true, false, null, { a: 1, b: [1, 'x'] }, [1, 2, 3]]
+
+// Edits to a map and an array (nested maps, arrays and texts included), so their integration and encoding
+// are compared with yjs too.
+function structureEdit (gen, doc) {
+  const map = doc.getMap('meta')
+  const list = doc.getArray('list')
+  switch (prng.int32(gen, 0, 6)) {
+    case 0: map.set(prng.oneOf(gen, ['a', 'b', 'c', 'd']), prng.oneOf(gen, values)); break
+    case 1: map.delete(prng.oneOf(gen, ['a', 'b', 'c', 'd'])); break
+    case 2: {
+      const inner = new Y.Map()
+      map.set(prng.oneOf(gen, ['n1', 'n2']), inner)
+      inner.set('k', prng.oneOf(gen, values))
+      break
+    }
+    case 3: list.insert(prng.int32(gen, 0, list.length), [prng.oneOf(gen, values), prng.oneOf(gen, values)]); break
+    case 4: if (list.length > 0) { const i = prng.int32(gen, 0, list.length - 1); list.delete(i, prng.int32(gen, 1, Math.min(3, list.length - i))) } break
+    case 5: {
+      const t = new Y.Text()
+      list.insert(prng.int32(gen, 0, list.length), [t])
+      t.insert(0, prng.oneOf(gen, pieces))
+      break
+    }
+    default: {
+      const nested = map.get('n1')
+      if (nested instanceof Y.Map) nested.set('k2', prng.oneOf(gen, values))
+      else map.set('n1', new Y.Array())
+    }
+  }
+}
+
+// Seeds above 1000 also edit a map and an array besides the text.
 export function scenario (seed) {
+  const withStructure = seed > 1000
   const gen = prng.create(seed)
   const n = prng.int32(gen, 2, 5)
   const docs = []
@@ -29,6 +63,7 @@ export function scenario (seed) {
   for (let r = 0; r < rounds; r++) {
     const samePos = prng.int32(gen, 0, 3) === 0
     for (const doc of docs) {
+      if (withStructure && prng.int32(gen, 0, 2) === 0) structureEdit(gen, doc)
       const text = doc.getText('code')
       const edits = prng.int32(gen, 0, 4)
       for (let e = 0; e < edits; e++) {
