@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using PeerCode.Domain.Crdt;
 using PeerCode.Domain.Crdt.Encoding;
 
@@ -40,13 +39,8 @@ public static class YjsApplyCommand
             Console.Error.WriteLine($"error: {e.Message}");
             return Task.FromResult(1);
         }
-        var result = new JsonObject
-        {
-            ["text"] = doc.GetText(root).ToString(),
-            ["stateVector"] = Convert.ToBase64String(doc.EncodeStateVector()),
-            ["update"] = Convert.ToBase64String(doc.EncodeStateAsUpdate()),
-        };
-        Console.WriteLine(result.ToJsonString());
+        // Written as JSON.stringify would, so the line can be compared with yjs's byte for byte.
+        Console.WriteLine($"{{\"text\":{AnyValue.JsString(doc.GetText(root).ToString())},\"stateVector\":\"{Convert.ToBase64String(doc.EncodeStateVector())}\",\"update\":\"{Convert.ToBase64String(doc.EncodeStateAsUpdate())}\"}}");
         return Task.FromResult(0);
     }
 }

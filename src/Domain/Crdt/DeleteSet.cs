@@ -99,7 +99,8 @@ public sealed class DeleteSet
     public void Write(IUpdateEncoder encoder)
     {
         encoder.Rest.WriteVarUInt((ulong)_clients.Count);
-        foreach (var (client, ranges) in _clients.OrderByDescending(kv => kv.Key))
+        IEnumerable<KeyValuePair<uint, List<DeleteRange>>> clients = _clients.Count > 1 ? _clients.OrderByDescending(kv => kv.Key) : _clients;
+        foreach (var (client, ranges) in clients)
         {
             encoder.ResetDsCurVal();
             encoder.Rest.WriteVarUInt(client);

@@ -93,6 +93,9 @@ public sealed class Doc
 
 
 
+    /// <summary>Applies a v2 update. A malformed update throws <see cref="CrdtFormatException"/> and changes nothing.</summary>
+    public void ApplyUpdateV2(byte[] update) => Apply(Update.DecodeV2(update));
+
     public void Apply(Update update) => Transact(tr =>
     {
         Enqueue(update.Structs);
@@ -210,11 +213,16 @@ public sealed class Doc
 
     /// <summary>Everything the holder of <paramref name="encodedStateVector"/> lacks (all of it when null), as a v1 update.</summary>
     public byte[] EncodeStateAsUpdate(byte[]? encodedStateVector = null) =>
-        EncodeStateAsUpdate(new UpdateEncoderV1(), encodedStateVector);
+        EncodeStateAsUpdate(() => new UpdateEncoderV1(), encodedStateVector);
+
+    /// <summary>As <see cref="EncodeStateAsUpdate"/>, in format v2.</summary>
+    public byte[] EncodeStateAsUpdateV2(byte[]? encodedStateVector = null) =>
+        EncodeStateAsUpdate(() => new UpdateEncoderV2(), encodedStateVector);
 
 
-    private byte[] EncodeStateAsUpdate(IUpdateEncoder encoder, byte[]? encodedStateVector)
+    private byte[] EncodeStateAsUpdate(Func<IUpdateEncoder> newEncoder, byte[]? encodedStateVector)
     {
+        var encoder = newEncoder();
         var target = encodedStateVector is null ? new StateVector() : StateVector.Decode(encodedStateVector);
         var from = new List<(uint Client, int Clock)>();
         foreach (var (client, clock) in target.Clocks)
@@ -227,11 +235,36 @@ public sealed class Doc
         if (!HasPending) return encoded;
         // Like yjs, carry what still waits for its dependencies, so nothing received is lost. The pending
         // structs are re-decoded from their encoding because merging slices structs in place.
-        var pending = new Update(_pendingStructs, new DeleteSet()).EncodeV1();
-        var parts = new List<Update> { Update.DecodeV1(encoded) };
+        var parts = new List<Update> { encoder is UpdateEncoderV2 ? Update.DecodeV2(encoded) : Update.DecodeV1(encoded) };
         if (_pendingDeletes is not null) parts.Add(new Update([], _pendingDeletes));
-        if (_pendingStructs.Count > 0) parts.Add(UpdateMerger.Diff(Update.DecodeV1(pending), target));
-        return UpdateMerger.Merge(parts).Encode(encoder is UpdateEncoderV1 ? new UpdateEncoderV1() : throw new NotSupportedException());
+        if (_pendingStructs.Count > 0) parts.Add(UpdateMerger.Diff(Update.DecodeV1(EncodePendingStructs()), target));
+        return UpdateMerger.Merge(parts).Encode(newEncoder());
+    }
+
+    /// <summary>The pending structs as one v1 update: duplicates dropped, overlaps cut, gaps as skips.</summary>
+    private byte[] EncodePendingStructs()
+    {
+        var encoder = new UpdateEncoderV1();
+        var clients = _pendingStructs.Where(kv => kv.Value.Any(s => s is not SkipStruct)).OrderByDescending(kv => kv.Key).ToList();
+        encoder.Rest.WriteVarUInt((ulong)clients.Count);
+        foreach (var (client, queue) in clients)
+        {
+            var parts = new List<(AbstractStruct Struct, int Offset)>();
+            var end = -1;
+            foreach (var s in queue)
+            {
+                if (s is SkipStruct || s.EndClock <= end) continue;
+                if (end >= 0 && s.Id.Clock > end) parts.Add((new SkipStruct(new Id(client, end), s.Id.Clock - end), 0));
+                parts.Add((s, end > s.Id.Clock ? end - s.Id.Clock : 0));
+                end = s.EndClock;
+            }
+            encoder.Rest.WriteVarUInt((ulong)parts.Count);
+            encoder.WriteClient(client);
+            encoder.Rest.WriteVarUInt((ulong)(parts[0].Struct.Id.Clock + parts[0].Offset));
+            foreach (var (s, offset) in parts) s.Write(encoder, offset);
+        }
+        encoder.Rest.WriteVarUInt(0); // no deletes
+        return encoder.ToArray();
     }
 
     private byte[] EncodeTransaction(Transaction tr)
@@ -247,7 +280,7 @@ public sealed class Doc
 
     private void WriteClientsStructs(IUpdateEncoder encoder, List<(uint Client, int Clock)> from)
     {
-        from.Sort((a, b) => b.Client.CompareTo(a.Client));
+        if (from.Count > 1) from.Sort((a, b) => b.Client.CompareTo(a.Client));
         encoder.Rest.WriteVarUInt((ulong)from.Count);
         foreach (var (client, startClock) in from)
         {

@@ -23,7 +23,9 @@ public sealed class Transaction
     public DeleteSet DeleteSet { get; } = new();
 
     /// <summary>Items split during the transaction, to try merging back at the end.</summary>
-    internal List<Item> MergeStructs { get; } = [];
+    internal List<Item> MergeStructs => _mergeStructs ??= [];
+
+    private List<Item>? _mergeStructs;
 
     internal IReadOnlyDictionary<uint, int> ChangedClients => _beforeState;
 
@@ -36,6 +38,38 @@ public sealed class Transaction
         var client = s.Id.Client;
         if (!_beforeState.ContainsKey(client)) _beforeState[client] = Doc.Store.GetState(client);
         Doc.Store.Add(s);
+    }
+
+    private Stack<Types.Branch>? _typesToDelete;
+    private bool _deletingTypes;
+
+    internal void QueueTypeDelete(Types.Branch type) => (_typesToDelete ??= new()).Push(type);
+
+    /// <summary>Deletes the contents of deleted types, without recursion (nesting depth comes from the input).</summary>
+    internal void DeleteQueuedTypes()
+    {
+        if (_deletingTypes || _typesToDelete is null) return;
+        _deletingTypes = true;
+        try
+        {
+            while (_typesToDelete.Count > 0)
+            {
+                var type = _typesToDelete.Pop();
+                for (var item = type.Start; item != null; item = item.Right) DeleteInType(item);
+                if (type.Map is null) continue;
+                foreach (var item in type.Map.Values) DeleteInType(item);
+            }
+        }
+        finally
+        {
+            _deletingTypes = false;
+        }
+    }
+
+    private void DeleteInType(Item item)
+    {
+        if (!item.Deleted) item.Delete(this);
+        else if (item.Id.Clock < BeforeState(item.Id.Client)) MergeStructs.Add(item);
     }
 
     internal bool HasChanges
@@ -65,9 +99,10 @@ public sealed class Transaction
                 i -= 1 + StructStore.TryMergeWithLefts(structs, i);
         }
 
-        for (var i = MergeStructs.Count - 1; i >= 0; i--)
+        if (_mergeStructs is null) return;
+        for (var i = _mergeStructs.Count - 1; i >= 0; i--)
         {
-            var id = MergeStructs[i].Id;
+            var id = _mergeStructs[i].Id;
             var structs = store.GetStructs(id.Client)!;
             var pos = StructStore.FindIndex(structs, id.Clock);
             if (pos + 1 < structs.Count && StructStore.TryMergeWithLefts(structs, pos + 1) > 1) continue;
@@ -88,7 +123,7 @@ public sealed class Transaction
                 {
                     var s = structs[si];
                     if (s.Id.Clock >= range.End) break;
-                    if (s is Item { Deleted: true, Keep: false } item) item.Gc(store, parentGcd: false);
+                    if (s is Item { Deleted: true, Keep: false } item) item.Gc(store);
                 }
             }
         }

@@ -21,7 +21,10 @@ public sealed class Update
     public static Update DecodeV1(byte[] update) => Read(new UpdateDecoderV1(update), update.Length);
 
 
+    public static Update DecodeV2(byte[] update) => Read(new UpdateDecoderV2(update), update.Length);
+
     public byte[] EncodeV1() => Encode(new UpdateEncoderV1());
+    public byte[] EncodeV2() => Encode(new UpdateEncoderV2());
 
     public byte[] Encode(IUpdateEncoder encoder)
     {

@@ -20,6 +20,28 @@ public static class UpdateMerger
     public static byte[] DiffUpdate(byte[] update, byte[] encodedStateVector) =>
         Diff(Update.DecodeV1(update), StateVector.Decode(encodedStateVector)).EncodeV1();
 
+    public static byte[] MergeUpdatesV2(IReadOnlyList<byte[]> updates)
+    {
+        if (updates.Count == 1) return updates[0];
+        return Merge(updates.Select(Update.DecodeV2).ToList()).EncodeV2();
+    }
+
+    public static byte[] DiffUpdateV2(byte[] update, byte[] encodedStateVector) =>
+        Diff(Update.DecodeV2(update), StateVector.Decode(encodedStateVector)).EncodeV2();
+
+    /// <summary>As yjs's convertUpdateFormatV1ToV2 (which re-reads structs the way merging does).</summary>
+    public static byte[] ConvertV1ToV2(byte[] update) => Normalize(Update.DecodeV1(update)).EncodeV2();
+
+    /// <summary>As yjs's convertUpdateFormatV2ToV1.</summary>
+    public static byte[] ConvertV2ToV1(byte[] update) => Normalize(Update.DecodeV2(update)).EncodeV1();
+
+    private static Update Normalize(Update update)
+    {
+        foreach (var structs in update.Structs.Values)
+            foreach (var s in structs) ForOutput(s);
+        return update;
+    }
+
     /// <summary>The state vector of an update: for each client, where its first contiguous run ends.</summary>
     public static byte[] EncodeStateVectorFromUpdate(byte[] update)
     {

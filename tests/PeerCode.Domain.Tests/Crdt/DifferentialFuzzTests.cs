@@ -11,8 +11,13 @@ public sealed class FuzzScenarios
     public const int FirstSeed = 1;
     public const int LastSeed = 80;
 
+    /// <summary>Seeds from 1001 on also edit a map and an array (nested types included).</summary>
+    public const int FirstStructureSeed = 1001;
+    public const int LastStructureSeed = 1030;
+
     private readonly Lazy<Dictionary<int, JsonElement>> _scenarios = new(() =>
         YjsOracle.JsonLines(YjsOracle.Run("fuzz.mjs", $"--seeds {FirstSeed}-{LastSeed}"))
+            .Concat(YjsOracle.JsonLines(YjsOracle.Run("fuzz.mjs", $"--seeds {FirstStructureSeed}-{LastStructureSeed}")))
             .ToDictionary(e => e.GetProperty("seed").GetInt32()));
 
     public JsonElement Get(int seed) => _scenarios.Value[seed];
@@ -21,7 +26,9 @@ public sealed class FuzzScenarios
 public sealed class DifferentialFuzzTests(FuzzScenarios scenarios) : IClassFixture<FuzzScenarios>
 {
     public static IEnumerable<object[]> Seeds() =>
-        Enumerable.Range(FuzzScenarios.FirstSeed, FuzzScenarios.LastSeed - FuzzScenarios.FirstSeed + 1).Select(s => new object[] { s });
+        Enumerable.Range(FuzzScenarios.FirstSeed, FuzzScenarios.LastSeed - FuzzScenarios.FirstSeed + 1)
+            .Concat(Enumerable.Range(FuzzScenarios.FirstStructureSeed, FuzzScenarios.LastStructureSeed - FuzzScenarios.FirstStructureSeed + 1))
+            .Select(s => new object[] { s });
 
     [Theory]
     [MemberData(nameof(Seeds))]

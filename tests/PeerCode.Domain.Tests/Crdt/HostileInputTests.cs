@@ -173,4 +173,32 @@ public sealed class HostileInputTests
         doc.GetText("code").ToString().Should().Be("exing text");
         doc.EncodeStateVector().Should().Equal(sv);
     }
+
+    [Fact]
+    public void Given_types_nested_a_hundred_thousand_deep_When_the_outermost_is_deleted_Then_everything_is_deleted_and_collected_without_recursion()
+    {
+        const int depth = 100_000;
+        var w = new Lib0Writer();
+        w.WriteVarUInt(1); w.WriteVarUInt(depth); w.WriteVarUInt(5); w.WriteVarUInt(0);
+        for (var i = 0; i < depth; i++)
+        {
+            w.WriteByte(0x20 | 7); // ContentType with a key
+            if (i == 0) { w.WriteVarUInt(1); w.WriteVarString("root"); }
+            else { w.WriteVarUInt(0); w.WriteVarUInt(5); w.WriteVarUInt((ulong)(i - 1)); }
+            w.WriteVarString("k");
+            w.WriteVarUInt(1); // YMap
+        }
+        w.WriteVarUInt(0);
+        var doc = new Doc(clientId: 1);
+        doc.ApplyUpdate(w.ToArray());
+        doc.GetMap("root").Get("k").Should().NotBeNull();
+
+        var delete = new Lib0Writer();
+        delete.WriteVarUInt(0); // no structs
+        delete.WriteVarUInt(1); delete.WriteVarUInt(5); delete.WriteVarUInt(1); delete.WriteVarUInt(0); delete.WriteVarUInt(1);
+        doc.ApplyUpdate(delete.ToArray());
+        doc.GetMap("root").Get("k").Should().BeNull();
+        var state = Update.DecodeV1(doc.EncodeStateAsUpdate());
+        state.DeleteSet.Clients[5].Should().Equal(new DeleteRange(0, depth));
+    }
 }

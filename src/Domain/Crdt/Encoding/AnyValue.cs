@@ -67,7 +67,7 @@ public sealed class AnyValue : IEquatable<AnyValue>
             case AnyKind.Float64: sb.Append(JsNumber(NumberValue)); break;
             case AnyKind.BigInt: sb.Append(IntegerValue.ToString(CultureInfo.InvariantCulture)); break;
             case AnyKind.Boolean: sb.Append(BooleanValue ? "true" : "false"); break;
-            case AnyKind.String: sb.Append(JsonSerializer.Serialize(StringValue, JsonOptions)); break;
+            case AnyKind.String: AppendJsString(sb, StringValue); break;
             case AnyKind.Object:
                 sb.Append('{');
                 var first = true;
@@ -76,7 +76,8 @@ public sealed class AnyValue : IEquatable<AnyValue>
                     if (v.Kind == AnyKind.Undefined) continue;
                     if (!first) sb.Append(',');
                     first = false;
-                    sb.Append(JsonSerializer.Serialize(k, JsonOptions)).Append(':');
+                    AppendJsString(sb, k);
+                    sb.Append(':');
                     v.WriteJson(sb);
                 }
                 sb.Append('}');
@@ -103,7 +104,39 @@ public sealed class AnyValue : IEquatable<AnyValue>
         }
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>A JSON string literal exactly as JavaScript's JSON.stringify writes it.</summary>
+    public static void AppendJsString(StringBuilder sb, string s)
+    {
+        sb.Append('"');
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                default:
+                    if (c < 0x20) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    else if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) sb.Append(c).Append(s[++i]);
+                    else if (char.IsSurrogate(c)) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    else sb.Append(c);
+                    break;
+            }
+        }
+        sb.Append('"');
+    }
+
+    public static string JsString(string s)
+    {
+        var sb = new StringBuilder(s.Length + 2);
+        AppendJsString(sb, s);
+        return sb.ToString();
+    }
 
     private static string JsNumber(double v)
     {

@@ -70,11 +70,14 @@ public sealed class Lib0Reader
         return v <= int.MaxValue ? (int)v : throw new CrdtFormatException($"value {v} is out of the supported range");
     }
 
-    public long ReadVarInt()
+    public long ReadVarInt() => ReadVarInt(out _);
+
+    /// <summary>Reads a signed varint; <paramref name="negative"/> is the sign bit, so -0 is told apart from 0.</summary>
+    public long ReadVarInt(out bool negative)
     {
         var r = ReadByte();
         long num = r & 0x3F;
-        var negative = (r & 0x40) != 0;
+        negative = (r & 0x40) != 0;
         var shift = 6;
         while ((r & 0x80) != 0)
         {
@@ -100,6 +103,16 @@ public sealed class Lib0Reader
         var len = ReadVarUInt();
         if (len > (ulong)Remaining) throw new CrdtFormatException($"length {len} runs past the end of the input");
         return ReadBytes((int)len);
+    }
+
+    /// <summary>A reader over the next length-prefixed byte array, without copying it.</summary>
+    public Lib0Reader ReadVarSubReader()
+    {
+        var len = ReadVarUInt();
+        if (len > (ulong)Remaining) throw new CrdtFormatException($"length {len} runs past the end of the input");
+        var sub = new Lib0Reader(_buffer, _pos, (int)len);
+        _pos += (int)len;
+        return sub;
     }
 
     public string ReadVarString() => DecodeUtf8(ReadVarBytes());

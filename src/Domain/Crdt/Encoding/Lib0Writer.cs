@@ -43,11 +43,12 @@ public sealed class Lib0Writer
         _buffer[_length++] = (byte)num;
     }
 
-    public void WriteVarInt(long num)
+    public void WriteVarInt(long num) => WriteVarInt(num < 0 ? (ulong)(-num) : (ulong)num, num < 0);
+
+    /// <summary>Writes magnitude and sign separately, so -0 can be written (lib0's RLE encoders use it as a flag).</summary>
+    public void WriteVarInt(ulong abs, bool negative)
     {
         Ensure(10);
-        var negative = num < 0;
-        var abs = negative ? (ulong)(-num) : (ulong)num;
         _buffer[_length++] = (byte)((abs > 0x3F ? 0x80 : 0) | (negative ? 0x40 : 0) | (int)(abs & 0x3F));
         abs >>= 6;
         while (abs > 0)

@@ -5,7 +5,7 @@ namespace PeerCode.Domain.Crdt.Encoding;
 /// <summary>Format v1: every field in one lib0 stream, in order.</summary>
 public sealed class UpdateEncoderV1 : IUpdateEncoder
 {
-    public Lib0Writer Rest { get; } = new();
+    public Lib0Writer Rest { get; } = new(64);
     public byte[] ToArray() => Rest.ToArray();
 
     public void ResetDsCurVal() { }

@@ -21,31 +21,31 @@ public sealed class ContentType(Branch type) : IContent
 
     public void Integrate(Transaction transaction, Item item) => type.Integrate(transaction.Doc, item);
 
-    public void Delete(Transaction transaction)
+    /// <summary>Deleting a type deletes everything in it; queued, so deep nesting cannot exhaust the stack.</summary>
+    public void Delete(Transaction transaction) => transaction.QueueTypeDelete(type);
+
+    /// <summary>Collects everything inside the type (iteratively: nesting depth is up to the input).</summary>
+    public void Gc(StructStore store)
     {
-        for (var item = type.Start; item != null; item = item.Right)
+        var stack = new Stack<Branch>();
+        stack.Push(type);
+        while (stack.Count > 0)
         {
-            if (!item.Deleted) item.Delete(transaction);
-            else if (item.Id.Clock < transaction.BeforeState(item.Id.Client)) transaction.MergeStructs.Add(item);
-        }
-        if (type.Map is null) return;
-        foreach (var item in type.Map.Values)
-        {
-            if (!item.Deleted) item.Delete(transaction);
-            else if (item.Id.Clock < transaction.BeforeState(item.Id.Client)) transaction.MergeStructs.Add(item);
+            var t = stack.Pop();
+            for (var item = t.Start; item != null; item = item.Right) Collect(store, item, stack);
+            t.Start = null;
+            if (t.Map is null) continue;
+            foreach (var last in t.Map.Values)
+                for (var item = last; item != null; item = item.Left) Collect(store, item, stack);
+            t.Map = null;
         }
     }
 
-    public void Gc(StructStore store)
+    private static void Collect(StructStore store, Item item, Stack<Branch> nested)
     {
-        for (var item = type.Start; item != null; item = item.Right) item.Gc(store, parentGcd: true);
-        type.Start = null;
-        if (type.Map is null) return;
-        foreach (var last in type.Map.Values)
-        {
-            for (var item = last; item != null; item = item.Left) item.Gc(store, parentGcd: true);
-        }
-        type.Map = null;
+        if (!item.Deleted) throw new InvalidOperationException("only deleted items can be garbage collected");
+        if (item.Content is ContentType ct) nested.Push(ct.Type);
+        store.Replace(item, new GcStruct(item.Id, item.Length));
     }
 
     internal static ContentType Read(IUpdateDecoder decoder)

@@ -208,15 +208,15 @@ public sealed class Item : AbstractStruct
         parent.ClearSearchMarker();
         transaction.DeleteSet.Add(Id.Client, Id.Clock, Length);
         Content.Delete(transaction);
+        transaction.DeleteQueuedTypes();
     }
 
-    /// <summary>Drops the content of a deleted item; when its parent is gone too, the item becomes a plain GC struct.</summary>
-    internal void Gc(StructStore store, bool parentGcd)
+    /// <summary>Drops the content of a deleted item (what a nested type held becomes plain GC structs).</summary>
+    internal void Gc(StructStore store)
     {
         if (!Deleted) throw new InvalidOperationException("only deleted items can be garbage collected");
         Content.Gc(store);
-        if (parentGcd) store.Replace(this, new GcStruct(Id, Length));
-        else Content = new ContentDeleted(Length);
+        Content = new ContentDeleted(Length);
     }
 
     /// <summary>Cuts this item in two at <paramref name="diff"/>; returns the right half (not yet in the struct store).</summary>
