@@ -62,6 +62,19 @@ const scenarios = {
     return result;
   },
 
+  // Types two lines and selects from index 4 to 6 (line 2, columns 2 to 4), so the stored awareness carries that cursor.
+  async cursor() {
+    const room = await createRoom(base);
+    const c = await joined(base, room.roomId, room.tokens.candidate, 'mover');
+    c.text.insert(0, 'ab\ncdef');
+    await c.flush();
+    c.setCursor(4, 6);
+    await c.flush();
+    const result = { roomId: room.roomId, failures: c.failures };
+    await c.stop();
+    return result;
+  },
+
   // Joins and reports the synced text.
   async read() {
     const c = await joined(base, args.roomId, args.tokens.observer, 'reader');

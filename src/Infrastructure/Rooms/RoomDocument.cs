@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using PeerCode.Application.Rooms;
 using PeerCode.Domain.Crdt;
 using PeerCode.Domain.Rooms;
@@ -52,8 +53,36 @@ public sealed class RoomDocument
         catch (CrdtFormatException e) { throw YjsMessages.Malformed($"the state vector is invalid: {e.Message}"); }
     }
 
-    /// <summary>The line and column a y-monaco relative position (its JSON form) points at, or null when it cannot be resolved.</summary>
-    public TextPosition? Resolve(JsonElement relativePosition) => null;
+    /// <summary>
+    /// The 1-based line and column a y-monaco relative position (the JSON form yjs puts in awareness states) points at
+    /// in the shared text, or null when it is malformed or points elsewhere (another type, an unknown item).
+    /// </summary>
+    public TextPosition? Resolve(JsonElement relativePosition)
+    {
+        RelativePosition position;
+        try { position = RelativePosition.FromJson(JsonNode.Parse(relativePosition.GetRawText())!); }
+        catch (CrdtFormatException) { return null; }
+        // Only the shared text: resolving by another root name would create that root in the server's document.
+        if (position.TypeName is not null && position.TypeName != TextName) return null;
+        if (position.TypeName is null && position.ItemId is null) return null;
+        var text = _doc.GetText(TextName);
+        if (position.Resolve(_doc) is not { } resolved || resolved.Type != text.Branch) return null;
+        return LineColumn(text.ToString(), resolved.Index);
+    }
+
+    /// <summary>Monaco's position of a UTF-16 offset: 1-based line, 1-based column.</summary>
+    public static TextPosition LineColumn(string text, int index)
+    {
+        index = Math.Clamp(index, 0, text.Length);
+        var line = 1;
+        var lineStart = 0;
+        for (var i = text.IndexOf('\n'); i >= 0 && i < index; i = text.IndexOf('\n', i + 1))
+        {
+            line++;
+            lineStart = i + 1;
+        }
+        return new TextPosition(line, index - lineStart + 1);
+    }
 
     public sealed record CheckedUpdate(byte[] Bytes, Update Decoded)
     {

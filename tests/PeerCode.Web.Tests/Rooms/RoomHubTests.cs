@@ -80,6 +80,24 @@ public sealed class RoomHubTests
     }
 
     [Fact]
+    public async Task A_cursor_move_is_stored_with_its_absolute_line_and_column_decoded_from_the_yjs_relative_positions()
+    {
+        var data = Repo.NewDataDirectory();
+        JsonElement result;
+        await using (var server = await ServerProcess.StartAsync(data))
+            result = await HubScenario.RunAsync("cursor", server.BaseUrl);
+
+        result.Strings("failures").Should().BeEmpty();
+        var events = await ReadRoomAsync(data, Guid.Parse(result.GetProperty("roomId").GetString()!));
+        var moves = events.OfType<AwarenessUpdated>().Where(a => a.Cursor is not null).ToList();
+        moves.Should().NotBeEmpty();
+        moves[^1].Cursor.Should().Be(new TextPosition(2, 4));
+        moves[^1].SelectionStart.Should().Be(new TextPosition(2, 2));
+        moves[^1].SelectionEnd.Should().Be(new TextPosition(2, 4));
+        events.OfType<AwarenessUpdated>().Last().Cursor.Should().BeNull("leaving removes the awareness state");
+    }
+
+    [Fact]
     public async Task After_a_server_restart_the_room_text_is_identical()
     {
         var data = Repo.NewDataDirectory();
