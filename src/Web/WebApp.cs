@@ -4,6 +4,7 @@ using PeerCode.Projections.Reports;
 using PeerCode.Web.Admin;
 using PeerCode.Web.Reports;
 using PeerCode.Web.Health;
+using PeerCode.Web.Rooms;
 
 namespace PeerCode.Web;
 
@@ -27,6 +28,7 @@ public static class WebApp
         builder.Services.AddPeerCodeEventStore(builder.Configuration);
         builder.Services.AddPeerCodeProjections(builder.Configuration);
         builder.Services.AddSingleton<ReportReader>();
+        builder.Services.AddPeerCodeRooms(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -36,6 +38,9 @@ public static class WebApp
         app.UseStaticFiles();
         app.MapReportsApi();
         app.MapProjectionsAdminApi();
+        app.MapRooms();
+        // The browser app (built by ClientApp into wwwroot/app): the lobby at / and a room at /r/{id}.
+        app.MapFallbackToFile("app/index.html");
         return app;
     }
 }

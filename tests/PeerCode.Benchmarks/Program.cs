@@ -4,6 +4,9 @@ using PeerCode.Benchmarks;
 
 var commands = new Dictionary<string, Func<CommandLine, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["collab"] = CollabBenchmark.RunAsync,
+    ["crdt"] = CrdtBenchmark.RunAsync,
+    ["yjs-apply"] = YjsApplyCommand.RunAsync,
     ["projections"] = PeerCode.Benchmarks.Projections.ProjectionsBenchmark.RunAsync,
 };
 
