@@ -109,9 +109,9 @@ public sealed class ActivityProjection : Projection
             k => new ParticipantActivityRow { RoomId = k.Room, ParticipantId = k.Participant });
         var runs = new RowCache<string, ActivityRunRow>(RunTable, id => new ActivityRunRow { RunId = id });
 
-        async Task<ParticipantActivityRow> ActAsync(RecordedEvent e, Guid participant, DateTimeOffset at)
+        async Task<ParticipantActivityRow> ActAsync(RecordedEvent e, string participant, DateTimeOffset at)
         {
-            var p = await people.GetAsync((WireFormat.RequireRoomId(e).ToString(), participant.ToString()), ctx);
+            var p = await people.GetAsync((WireFormat.RequireRoomId(e), participant), ctx);
             if (p.LastActivityAt is { } last && at - last >= IdleThreshold)
             {
                 p.IdlePeriods++;
@@ -128,7 +128,7 @@ public sealed class ActivityProjection : Projection
                 case WireNames.ParticipantJoined:
                 {
                     var ev = WireFormat.Read<ParticipantJoinedV1>(e);
-                    var p = await people.GetAsync((WireFormat.RequireRoomId(e).ToString(), ev.ParticipantId.ToString()), ctx);
+                    var p = await people.GetAsync((WireFormat.RequireRoomId(e), ev.ParticipantId.ToString()), ctx);
                     p.Name = ev.Name;
                     p.Role = ev.Role;
                     p.JoinedAt ??= ev.At;
@@ -138,7 +138,7 @@ public sealed class ActivityProjection : Projection
                 case WireNames.DocumentUpdated:
                 {
                     var ev = WireFormat.Read<DocumentUpdatedV1>(e);
-                    var p = await ActAsync(e, ev.ParticipantId, ev.At);
+                    var p = await ActAsync(e, ev.ParticipantId.ToString(), ev.At);
                     p.Edits++;
                     if (YjsUpdateStats.TryRead(ev.Update) is { } stats)
                     {
@@ -152,19 +152,19 @@ public sealed class ActivityProjection : Projection
                 case WireNames.AwarenessUpdated:
                 {
                     var ev = WireFormat.Read<AwarenessUpdatedV1>(e);
-                    (await ActAsync(e, ev.ParticipantId, ev.At)).CursorMoves++;
+                    (await ActAsync(e, ev.ParticipantId.ToString(), ev.At)).CursorMoves++;
                     break;
                 }
                 case WireNames.ChatMessagePosted:
                 {
                     var ev = WireFormat.Read<ChatMessagePostedV1>(e);
-                    (await ActAsync(e, ev.ParticipantId, ev.At)).ChatMessages++;
+                    (await ActAsync(e, ev.ParticipantId.ToString(), ev.At)).ChatMessages++;
                     break;
                 }
                 case WireNames.PasteDetected:
                 {
                     var ev = WireFormat.Read<PasteDetectedV1>(e);
-                    var p = await ActAsync(e, ev.ParticipantId, ev.At);
+                    var p = await ActAsync(e, ev.ParticipantId.ToString(), ev.At);
                     p.Pastes++;
                     p.PastedChars += Math.Max(0, ev.Characters);
                     if (ev.Characters >= LargePasteCharacters) p.LargePastes++;
@@ -173,28 +173,28 @@ public sealed class ActivityProjection : Projection
                 case WireNames.FocusChanged:
                 {
                     var ev = WireFormat.Read<FocusChangedV1>(e);
-                    var p = await people.GetAsync((WireFormat.RequireRoomId(e).ToString(), ev.ParticipantId.ToString()), ctx);
+                    var p = await people.GetAsync((WireFormat.RequireRoomId(e), ev.ParticipantId.ToString()), ctx);
                     if (!ev.Focused) p.FocusLosses++;
                     break;
                 }
                 case WireNames.RunRequested:
                 {
                     var ev = WireFormat.Read<RunRequestedV1>(e);
-                    var p = await ActAsync(e, ev.ParticipantId, ev.At);
+                    var p = await ActAsync(e, ev.ParticipantKey, ev.At);
                     p.Runs++;
                     if (p.FirstRunAt is null)
                     {
                         p.FirstRunAt = ev.At;
                         p.SecondsToFirstRun = p.JoinedAt is { } j ? Math.Max(0, (ev.At - j).TotalSeconds) : null;
                     }
-                    runs.Add(ev.RunId.ToString(), new ActivityRunRow { RunId = ev.RunId.ToString(), RoomId = p.RoomId, ParticipantId = p.ParticipantId, Ordinal = p.Runs });
+                    runs.Add(ev.RunId, new ActivityRunRow { RunId = ev.RunId, RoomId = p.RoomId, ParticipantId = p.ParticipantId, Ordinal = p.Runs });
                     break;
                 }
                 case WireNames.RunCompleted:
                 {
                     var ev = WireFormat.Read<RunCompletedV1>(e);
                     if (!ev.IsPassing) break;
-                    if (await runs.FindAsync(ev.RunId.ToString(), ctx) is not { } run) break; // completion of a run requested before history began
+                    if (await runs.FindAsync(ev.RunId, ctx) is not { } run) break; // completion of a run requested before history began
                     var p = await people.GetAsync((run.RoomId, run.ParticipantId), ctx);
                     if (p.FirstPassAt is null)
                     {

@@ -84,7 +84,7 @@ public sealed class DailyProjection : Projection
                 {
                     var ev = WireFormat.Read<RunRequestedV1>(e);
                     (await DayAsync(ev.At)).Runs++;
-                    active.Add((DayOf(ev.At), ev.ParticipantId.ToString()));
+                    active.Add((DayOf(ev.At), ev.ParticipantKey));
                     break;
                 }
                 case WireNames.RunCompleted:

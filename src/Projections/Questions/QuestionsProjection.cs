@@ -79,7 +79,7 @@ public sealed class QuestionsProjection : Projection
         var attempts = new RowCache<string, QuestionAttemptRow>(AttemptTable, id => new QuestionAttemptRow { RoomId = id });
         var touched = new HashSet<string>();
 
-        async Task<QuestionAttemptRow> AttemptAsync(RecordedEvent e) => await attempts.GetAsync(WireFormat.RequireRoomId(e).ToString(), ctx);
+        async Task<QuestionAttemptRow> AttemptAsync(RecordedEvent e) => await attempts.GetAsync(WireFormat.RequireRoomId(e), ctx);
 
         void Assign(QuestionAttemptRow a, string questionId)
         {

@@ -134,7 +134,7 @@ public sealed class RoomsProjection : Projection
                 case WireNames.ParticipantJoined:
                 {
                     var ev = WireFormat.Read<ParticipantJoinedV1>(e);
-                    var r = await rooms.GetAsync(WireFormat.RequireRoomId(e).ToString(), ctx);
+                    var r = await rooms.GetAsync(WireFormat.RequireRoomId(e), ctx);
                     var p = await people.GetAsync((r.RoomId, ev.ParticipantId.ToString()), ctx);
                     if (p.Joins == 0) r.ParticipantCount++;
                     if (p.Online == 0) r.OnlineCount++;
@@ -154,7 +154,7 @@ public sealed class RoomsProjection : Projection
                 case WireNames.ParticipantLeft:
                 {
                     var ev = WireFormat.Read<ParticipantLeftV1>(e);
-                    var r = await rooms.GetAsync(WireFormat.RequireRoomId(e).ToString(), ctx);
+                    var r = await rooms.GetAsync(WireFormat.RequireRoomId(e), ctx);
                     var p = await people.FindAsync((r.RoomId, ev.ParticipantId.ToString()), ctx);
                     if (p is { Online: 1 })
                     {
@@ -168,7 +168,7 @@ public sealed class RoomsProjection : Projection
                 case WireNames.LanguageChanged:
                 {
                     var ev = WireFormat.Read<LanguageChangedV1>(e);
-                    var r = await rooms.GetAsync(WireFormat.RequireRoomId(e).ToString(), ctx);
+                    var r = await rooms.GetAsync(WireFormat.RequireRoomId(e), ctx);
                     r.Language = ev.Language;
                     r.LastActivityAt = Max(r.LastActivityAt, ev.At);
                     break;
@@ -176,14 +176,14 @@ public sealed class RoomsProjection : Projection
                 case WireNames.QuestionSelected:
                 {
                     var ev = WireFormat.Read<QuestionSelectedV1>(e);
-                    var r = await rooms.GetAsync(WireFormat.RequireRoomId(e).ToString(), ctx);
+                    var r = await rooms.GetAsync(WireFormat.RequireRoomId(e), ctx);
                     r.QuestionId = ev.QuestionId.ToString();
                     break;
                 }
                 case WireNames.RoomClosed:
                 {
                     var ev = WireFormat.Read<RoomClosedV1>(e);
-                    End(await rooms.GetAsync(WireFormat.RequireRoomId(e).ToString(), ctx), ev.At, RoomStatus.Ended);
+                    End(await rooms.GetAsync(WireFormat.RequireRoomId(e), ctx), ev.At, RoomStatus.Ended);
                     break;
                 }
                 case WireNames.InterviewScheduled:

@@ -24,8 +24,10 @@ public sealed class RunRow
     public long? WallMs { get; set; }
     public long? CpuMs { get; set; }
     public long? TotalMs { get; set; }
-    public long? MemoryBytes { get; set; }
+    public long? PeakMemoryKb { get; set; }
     public long? ExitCode { get; set; }
+    public long OutputTruncated { get; set; }
+    public string? Detail { get; set; }
     public long OutputChunks { get; set; }
     public long OutputBytes { get; set; }
     public long TestsTotal { get; set; }
@@ -76,8 +78,10 @@ public sealed class RunsProjection : Projection
                 wall_ms BIGINT NULL,
                 cpu_ms BIGINT NULL,
                 total_ms BIGINT NULL,
-                memory_bytes BIGINT NULL,
+                peak_memory_kb BIGINT NULL,
                 exit_code BIGINT NULL,
+                output_truncated BIGINT NOT NULL,
+                detail TEXT NULL,
                 output_chunks BIGINT NOT NULL,
                 output_bytes BIGINT NOT NULL,
                 tests_total BIGINT NOT NULL,
@@ -105,10 +109,10 @@ public sealed class RunsProjection : Projection
         var tests = new List<RunTestRow>();
         await runs.PreloadAsync(batch.Select(RunIdOf), "run_id", r => r.RunId, ctx);
 
-        async Task<RunRow> RunAsync(RecordedEvent e, Guid runId)
+        async Task<RunRow> RunAsync(RecordedEvent e, string runId)
         {
-            var r = await runs.GetAsync(runId.ToString(), ctx);
-            if (r.RoomId.Length == 0) r.RoomId = WireFormat.RequireRoomId(e).ToString();
+            var r = await runs.GetAsync(runId, ctx);
+            if (r.RoomId.Length == 0) r.RoomId = WireFormat.RequireRoomId(e);
             return r;
         }
 
@@ -120,7 +124,7 @@ public sealed class RunsProjection : Projection
                 {
                     var ev = WireFormat.Read<RunRequestedV1>(e);
                     var r = await RunAsync(e, ev.RunId);
-                    r.ParticipantId = ev.ParticipantId.ToString();
+                    r.ParticipantId = ev.ParticipantKey;
                     r.Language = ev.Language;
                     r.RequestedAt = ev.At;
                     break;
@@ -161,7 +165,9 @@ public sealed class RunsProjection : Projection
                     r.CompletedAt = ev.At;
                     r.WallMs = ev.WallMs;
                     r.CpuMs = ev.CpuMs;
-                    r.MemoryBytes = ev.MemoryBytes;
+                    r.PeakMemoryKb = ev.PeakMemoryKb;
+                    r.OutputTruncated = ev.OutputTruncated == true ? 1 : 0;
+                    r.Detail = ev.Detail;
                     r.ExitCode = ev.ExitCode;
                     r.TotalMs = Ms(r.RequestedAt, ev.At);
                     var results = ev.Tests ?? [];
@@ -181,14 +187,14 @@ public sealed class RunsProjection : Projection
             await ctx.Connection.ExecuteAsync(new CommandDefinition(TestTable.UpsertSql, tests, ctx.Transaction, cancellationToken: ctx.CancellationToken));
     }
 
-    /// <summary>Every run event's JSON starts with its runId; read just that to preload the batch's runs in one query.</summary>
+    /// <summary>Reads just the top-level runId of a run event, to preload the batch's runs in one query.</summary>
     private static string RunIdOf(RecordedEvent e)
     {
         var reader = new System.Text.Json.Utf8JsonReader(e.Data.Span);
         while (reader.Read())
             if (reader.CurrentDepth == 1 && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName
                 && string.Equals(reader.GetString(), "runId", StringComparison.OrdinalIgnoreCase) && reader.Read())
-                return reader.GetGuid().ToString();
+                return reader.GetString() ?? throw new UnreadableEventException(e, new System.Text.Json.JsonException("runId is null"));
         throw new UnreadableEventException(e, new System.Text.Json.JsonException("no runId"));
     }
 

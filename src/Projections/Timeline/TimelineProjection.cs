@@ -75,7 +75,7 @@ public sealed class TimelineProjection : Projection
         var rows = new List<TimelineRow>(batch.Count);
         foreach (var e in batch)
         {
-            var row = new TimelineRow { RoomId = WireFormat.RequireRoomId(e).ToString(), Position = e.GlobalPosition, Revision = e.Revision };
+            var row = new TimelineRow { RoomId = WireFormat.RequireRoomId(e), Position = e.GlobalPosition, Revision = e.Revision };
             switch (e.Type)
             {
                 case WireNames.ParticipantJoined:
@@ -99,14 +99,14 @@ public sealed class TimelineProjection : Projection
                 case WireNames.RunRequested:
                 {
                     var ev = WireFormat.Read<RunRequestedV1>(e);
-                    (row.At, row.Kind, row.ParticipantId, row.RunId, row.Detail) = (ev.At, TimelineKinds.RunRequested, ev.ParticipantId.ToString(), ev.RunId.ToString(), ev.Language);
+                    (row.At, row.Kind, row.ParticipantId, row.RunId, row.Detail) = (ev.At, TimelineKinds.RunRequested, ev.ParticipantKey, ev.RunId, ev.Language);
                     break;
                 }
                 case WireNames.RunCompleted:
                 {
                     var ev = WireFormat.Read<RunCompletedV1>(e);
                     var tests = ev.Tests ?? [];
-                    (row.At, row.Kind, row.RunId, row.Verdict) = (ev.At, TimelineKinds.RunCompleted, ev.RunId.ToString(), ev.Verdict);
+                    (row.At, row.Kind, row.RunId, row.Verdict) = (ev.At, TimelineKinds.RunCompleted, ev.RunId, ev.Verdict);
                     row.Detail = tests.Count == 0 ? null : $"{tests.Count(t => t.Passed)}/{tests.Count} tests passed";
                     break;
                 }

@@ -52,10 +52,15 @@ public sealed record PasteDetectedV1(Guid ParticipantId, int Characters, DateTim
 public sealed record FocusChangedV1(Guid ParticipantId, bool Focused, DateTimeOffset At);
 public sealed record RoomClosedV1(DateTimeOffset At);
 
-public sealed record RunRequestedV1(Guid RunId, Guid ParticipantId, string Language, DateTimeOffset At);
-public sealed record RunQueuedV1(Guid RunId, DateTimeOffset At);
-public sealed record RunStartedV1(Guid RunId, DateTimeOffset At);
-public sealed record RunOutputV1(Guid RunId, string? Stream, string? Text, DateTimeOffset At);
+/// <summary>Run events (src/Domain/Runs/RunEvents.cs): run ids are strings; <paramref name="RequestedBy"/> is the participant.</summary>
+public sealed record RunRequestedV1(string RunId, string Language, string RequestedBy, DateTimeOffset At)
+{
+    public string ParticipantKey => WireFormat.IdKey(RequestedBy);
+}
+public sealed record RunQueuedV1(string RunId, int? Position, DateTimeOffset At);
+public sealed record RunStartedV1(string RunId, string? Node, DateTimeOffset At);
+/// <summary>Output carries no time of its own.</summary>
+public sealed record RunOutputV1(string RunId, long? Seq, string? Stream, string? Text);
 /// <summary>One test case's outcome; <paramref name="Verdict"/> is passed | wrong-answer | time-limit | runtime-error.</summary>
 public sealed record RunTestResultV1(string Name, string Verdict, bool Hidden, long? WallMs, string? Detail)
 {
@@ -66,7 +71,8 @@ public sealed record RunTestResultV1(string Name, string Verdict, bool Hidden, l
 /// <paramref name="Verdict"/> is the sandbox's wire name: ok | compile-error | runtime-error | time-limit | memory-limit | output-limit | internal-error.
 /// </summary>
 public sealed record RunCompletedV1(
-    Guid RunId, string Verdict, int? ExitCode, long? WallMs, long? CpuMs, long? MemoryBytes, IReadOnlyList<RunTestResultV1>? Tests, DateTimeOffset At)
+    string RunId, int? ExitCode, string Verdict, long? WallMs, long? CpuMs, long? PeakMemoryKb, bool? OutputTruncated,
+    IReadOnlyList<RunTestResultV1>? Tests, string? Detail, DateTimeOffset At)
 {
     /// <summary>A passing run: it finished normally and every test case (if it had any) passed.</summary>
     public bool IsPassing => Verdict == "ok" && (Tests ?? []).All(t => t.Passed);
@@ -107,11 +113,19 @@ public static class WireFormat
 
     public const string RoomStreamPrefix = "room-";
 
-    /// <summary>The room id of a room-{id:N} stream, or null for any other stream.</summary>
-    public static Guid? RoomIdOf(string stream) =>
-        stream.StartsWith(RoomStreamPrefix, StringComparison.Ordinal) && Guid.TryParse(stream.AsSpan(RoomStreamPrefix.Length), out var id) ? id : null;
+    /// <summary>
+    /// How ids are keyed in read models: a UUID in any format becomes its lower-case dashed form (what a Guid field
+    /// serialises to), so "room-{id:N}" streams and "roomId" fields meet; any other id is kept as it is.
+    /// </summary>
+    public static string IdKey(string id) => Guid.TryParse(id, out var g) ? g.ToString() : id;
 
-    public static Guid RequireRoomId(RecordedEvent e) =>
+    /// <summary>The room key of a room-{id} stream, or null for any other stream.</summary>
+    public static string? RoomIdOf(string stream) =>
+        stream.StartsWith(RoomStreamPrefix, StringComparison.Ordinal) && stream.Length > RoomStreamPrefix.Length
+            ? IdKey(stream[RoomStreamPrefix.Length..])
+            : null;
+
+    public static string RequireRoomId(RecordedEvent e) =>
         RoomIdOf(e.Stream) ?? throw new UnreadableEventException(e, new FormatException("a room event outside a room-{id} stream"));
 }
 

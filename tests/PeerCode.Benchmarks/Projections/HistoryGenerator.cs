@@ -192,13 +192,13 @@ public sealed class HistoryGenerator(int seed, int activeRooms = 16, int chunkSi
                     var run = Guid.NewGuid();
                     var verdict = Verdicts[r.Next(Verdicts.Length)];
                     var allPass = verdict == "ok" && r.NextDouble() < 0.5;
-                    events.Add(g.Event("room.run-requested.v1", new { runId = run, participantId = _candidate, language = _language, code = "print(42)", at }));
+                    events.Add(g.Event("room.run-requested.v1", new { runId = run, requestedBy = _candidate, language = _language, code = "print(42)", at }));
                     events.Add(g.Event("room.run-queued.v1", new { runId = run, at = g.Tick(0.01) }));
                     events.Add(g.Event("room.run-started.v1", new { runId = run, at = g.Tick(0.2) }));
                     events.Add(g.Event("room.run-output.v1", new { runId = run, stream = "stdout", text = "42\n", at = g.Tick(0.3) }));
                     events.Add(g.Event("room.run-completed.v1", new
                     {
-                        runId = run, verdict, exitCode = verdict == "ok" ? 0 : 1, wallMs = r.Next(20, 2000), cpuMs = r.Next(10, 1500), memoryBytes = r.Next(5_000_000, 90_000_000),
+                        runId = run, verdict, exitCode = verdict == "ok" ? 0 : 1, wallMs = r.Next(20, 2000), cpuMs = r.Next(10, 1500), peakMemoryKb = r.Next(5_000, 90_000), outputTruncated = false,
                         tests = verdict == "ok"
                             ? new object[] { new { name = "sample", verdict = "passed", hidden = false, wallMs = 12 }, new { name = "hidden-1", verdict = allPass ? "passed" : "wrong-answer", hidden = true, wallMs = 30 } }
                             : [],

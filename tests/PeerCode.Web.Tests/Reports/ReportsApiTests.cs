@@ -37,7 +37,7 @@ public sealed class ReportsApiTests : IAsyncLifetime
             Event("room.created.v1", new { roomId = _room, title = "Backend, \"senior\"", language = "python", at = T0 }),
             Event("room.participant-joined.v1", new { participantId = _alice, name = "Alice", role = "candidate", color = "#fff", at = T0.AddMinutes(1) }),
             Event("room.chat-message-posted.v1", new { messageId = Guid.NewGuid(), participantId = _alice, name = "Alice", text = "hi", at = T0.AddMinutes(2) }),
-            Event("room.run-requested.v1", new { runId = run, participantId = _alice, language = "python", at = T0.AddMinutes(3) }),
+            Event("room.run-requested.v1", new { runId = run, requestedBy = _alice, language = "python", at = T0.AddMinutes(3) }),
             Event("room.run-completed.v1", new { runId = run, verdict = "ok", wallMs = 120, at = T0.AddMinutes(3).AddSeconds(2) }),
         ]);
         var other = Guid.NewGuid();

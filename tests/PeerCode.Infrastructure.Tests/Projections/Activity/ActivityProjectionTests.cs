@@ -43,13 +43,13 @@ public abstract class ActivityProjectionTests : ProjectionTestBase
         History.Add(s, "room.chat-message-posted.v1", new { messageId = Guid.NewGuid(), participantId = _bob, name = "Bob", text = "hi", at = At(131) });
         History.Add(s, "room.chat-message-posted.v1", new { messageId = Guid.NewGuid(), participantId = _alice, name = "Alice", text = "hello", at = At(132) });
         var run1 = Guid.NewGuid(); var run2 = Guid.NewGuid(); var run3 = Guid.NewGuid(); var run4 = Guid.NewGuid();
-        History.Add(s, "room.run-requested.v1", new { runId = run1, participantId = _alice, language = "python", at = At(140) });
+        History.Add(s, "room.run-requested.v1", new { runId = run1, requestedBy = _alice, language = "python", at = At(140) });
         History.Add(s, "room.run-completed.v1", new { runId = run1, verdict = "runtime-error", at = At(142) });
-        History.Add(s, "room.run-requested.v1", new { runId = run2, participantId = _alice, language = "python", at = At(150) });
+        History.Add(s, "room.run-requested.v1", new { runId = run2, requestedBy = _alice, language = "python", at = At(150) });
         History.Add(s, "room.run-completed.v1", new { runId = run2, verdict = "ok", tests = new[] { new { name = "t1", verdict = "passed", hidden = false }, new { name = "t2", verdict = "wrong-answer", hidden = true } }, at = At(152) });
-        History.Add(s, "room.run-requested.v1", new { runId = run3, participantId = _alice, language = "python", at = At(160) });
+        History.Add(s, "room.run-requested.v1", new { runId = run3, requestedBy = _alice, language = "python", at = At(160) });
         History.Add(s, "room.run-completed.v1", new { runId = run3, verdict = "ok", tests = new[] { new { name = "t1", verdict = "passed", hidden = false } }, at = At(162) });
-        History.Add(s, "room.run-requested.v1", new { runId = run4, participantId = _alice, language = "python", at = At(170) });
+        History.Add(s, "room.run-requested.v1", new { runId = run4, requestedBy = _alice, language = "python", at = At(170) });
         History.Add(s, "room.run-completed.v1", new { runId = run4, verdict = "ok", at = At(172) });
 
         await ProjectAsync();

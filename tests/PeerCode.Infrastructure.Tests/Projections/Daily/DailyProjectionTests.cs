@@ -30,10 +30,10 @@ public abstract class DailyProjectionTests : ProjectionTestBase
         History.Add(s, "room.document-updated.v1", new { update = "AAEHAQAF", clientId = 1, participantId = alice, at = day1.AddMinutes(4) });
         History.Add(s, "room.chat-message-posted.v1", new { messageId = Guid.NewGuid(), participantId = bob, name = "B", text = "hi", at = day1.AddMinutes(5) });
         var run = Guid.NewGuid();
-        History.Add(s, "room.run-requested.v1", new { runId = run, participantId = alice, language = "go", at = day2 });
+        History.Add(s, "room.run-requested.v1", new { runId = run, requestedBy = alice, language = "go", at = day2 });
         History.Add(s, "room.run-completed.v1", new { runId = run, verdict = "ok", at = day2.AddSeconds(2) });
         var run2 = Guid.NewGuid();
-        History.Add(s, "room.run-requested.v1", new { runId = run2, participantId = alice, language = "go", at = day2.AddMinutes(1) });
+        History.Add(s, "room.run-requested.v1", new { runId = run2, requestedBy = alice, language = "go", at = day2.AddMinutes(1) });
         History.Add(s, "room.run-completed.v1", new { runId = run2, verdict = "compile-error", at = day2.AddMinutes(1) });
         History.Add(interview, "interview.ended.v1", new { interviewId = Guid.NewGuid(), at = day2.AddMinutes(30) });
 

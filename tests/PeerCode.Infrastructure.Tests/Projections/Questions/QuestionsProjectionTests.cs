@@ -30,13 +30,13 @@ public abstract class QuestionsProjectionTests : ProjectionTestBase
         for (var n = 0; n < failedRunsFirst; n++)
         {
             var failed = Guid.NewGuid();
-            History.Add(s, "room.run-requested.v1", new { runId = failed, participantId = Guid.NewGuid(), language = "python", at = At(startAt + 1 + n) });
+            History.Add(s, "room.run-requested.v1", new { runId = failed, requestedBy = Guid.NewGuid(), language = "python", at = At(startAt + 1 + n) });
             History.Add(s, "room.run-completed.v1", new { runId = failed, verdict = "ok", tests = new[] { new { name = "t", verdict = "wrong-answer", hidden = false } }, at = At(startAt + 2 + n) });
         }
         if (passAfter is { } p)
         {
             var run = Guid.NewGuid();
-            History.Add(s, "room.run-requested.v1", new { runId = run, participantId = Guid.NewGuid(), language = "python", at = At(startAt + p - 1) });
+            History.Add(s, "room.run-requested.v1", new { runId = run, requestedBy = Guid.NewGuid(), language = "python", at = At(startAt + p - 1) });
             History.Add(s, "room.run-completed.v1", new { runId = run, verdict = "ok", at = At(startAt + p) });
         }
     }
@@ -74,7 +74,7 @@ public abstract class QuestionsProjectionTests : ProjectionTestBase
         History.Add(s, "room.question-selected.v1", new { questionId = _twoSum, at = At(1) });
         History.Add(s, "room.question-selected.v1", new { questionId = _lru, at = At(2) });
         var run = Guid.NewGuid();
-        History.Add(s, "room.run-requested.v1", new { runId = run, participantId = Guid.NewGuid(), language = "python", at = At(40) });
+        History.Add(s, "room.run-requested.v1", new { runId = run, requestedBy = Guid.NewGuid(), language = "python", at = At(40) });
         History.Add(s, "room.run-completed.v1", new { runId = run, verdict = "ok", at = At(42) });
 
         await ProjectAsync(batchSize: 2);

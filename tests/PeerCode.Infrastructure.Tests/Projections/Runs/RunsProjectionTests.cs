@@ -23,14 +23,14 @@ public abstract class RunsProjectionTests : ProjectionTestBase
     {
         var s = History.Room(_room);
         var run = Guid.NewGuid();
-        History.Add(s, "room.run-requested.v1", new { runId = run, participantId = _alice, language = "python", code = "print(1)", at = At(0) });
+        History.Add(s, "room.run-requested.v1", new { runId = run, requestedBy = _alice, language = "python", code = "print(1)", at = At(0) });
         History.Add(s, "room.run-queued.v1", new { runId = run, at = At(5) });
         History.Add(s, "room.run-started.v1", new { runId = run, at = At(250) });
         History.Add(s, "room.run-output.v1", new { runId = run, stream = "stdout", text = "héllo\n", at = At(300) });
         History.Add(s, "room.run-output.v1", new { runId = run, stream = "stderr", text = "warn", at = At(310) });
         History.Add(s, "room.run-completed.v1", new
         {
-            runId = run, verdict = "ok", exitCode = 0, wallMs = 812, cpuMs = 640, memoryBytes = 24_000_000,
+            runId = run, verdict = "ok", exitCode = 0, wallMs = 812, cpuMs = 640, peakMemoryKb = 24_000, outputTruncated = true, detail = (string?)null,
             tests = new[]
             {
                 new { name = "sample", verdict = "passed", hidden = false, wallMs = 40, detail = (string?)null },
@@ -47,7 +47,7 @@ public abstract class RunsProjectionTests : ProjectionTestBase
         row.ParticipantId.Should().Be(_alice.ToString());
         (row.Language, row.Status, row.Verdict, row.Passed).Should().Be(("python", "completed", "ok", 0L));
         (row.QueueMs, row.WallMs, row.CpuMs, row.TotalMs).Should().Be((250L, 812L, 640L, 1250L));
-        row.MemoryBytes.Should().Be(24_000_000);
+        (row.PeakMemoryKb, row.OutputTruncated).Should().Be((24_000L, 1L));
         row.ExitCode.Should().Be(0);
         (row.OutputChunks, row.OutputBytes).Should().Be((2L, 11L));
         (row.TestsTotal, row.TestsPassed).Should().Be((2L, 1L));
@@ -67,7 +67,7 @@ public abstract class RunsProjectionTests : ProjectionTestBase
     {
         var s = History.Room(_room);
         var run = Guid.NewGuid();
-        History.Add(s, "room.run-requested.v1", new { runId = run, participantId = _alice, language = "go", at = At(0) });
+        History.Add(s, "room.run-requested.v1", new { runId = run, requestedBy = _alice, language = "go", at = At(0) });
         History.Add(s, "room.run-completed.v1", new { runId = run, verdict = "ok", tests = new[] { new { name = "a", verdict = "passed", hidden = false } }, at = At(900) });
         History.Add(s, "room.run-completed.v1", new { runId = run, verdict = "internal-error", at = At(950) });
 

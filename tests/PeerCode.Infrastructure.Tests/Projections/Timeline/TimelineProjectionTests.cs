@@ -30,7 +30,7 @@ public abstract class TimelineProjectionTests : ProjectionTestBase
         History.Add(s, "room.paste-detected.v1", new { participantId = alice, characters = 512, at = t.AddSeconds(4) });
         History.Add(s, "room.focus-changed.v1", new { participantId = alice, focused = false, at = t.AddSeconds(5) });
         var run = Guid.NewGuid();
-        History.Add(s, "room.run-requested.v1", new { runId = run, participantId = alice, language = "go", at = t.AddSeconds(6) });
+        History.Add(s, "room.run-requested.v1", new { runId = run, requestedBy = alice, language = "go", at = t.AddSeconds(6) });
         History.Add(s, "room.run-completed.v1", new { runId = run, verdict = "ok", tests = new[] { new { name = "a", verdict = "passed", hidden = false }, new { name = "b", verdict = "wrong-answer", hidden = false } }, at = t.AddSeconds(7) });
         History.Add(s, "room.language-changed.v1", new { language = "rust", participantId = alice, at = t.AddSeconds(8) });
         History.Add(s, "room.participant-left.v1", new { participantId = alice, at = t.AddSeconds(9) });
