@@ -5,6 +5,8 @@ using PeerCode.Web.Admin;
 using PeerCode.Web.Reports;
 using PeerCode.Web.Health;
 using PeerCode.Web.Rooms;
+using PeerCode.Infrastructure.Runs;
+using PeerCode.Web.Runs;
 
 namespace PeerCode.Web;
 
@@ -29,6 +31,7 @@ public static class WebApp
         builder.Services.AddPeerCodeProjections(builder.Configuration);
         builder.Services.AddSingleton<ReportReader>();
         builder.Services.AddPeerCodeRooms(builder.Configuration);
+        builder.Services.AddRunSandbox(builder.Configuration["PeerCode:SandboxRoot"] ?? Path.Combine(Path.GetTempPath(), "peercode-sandbox"));
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -41,6 +44,7 @@ public static class WebApp
         app.MapRooms();
         // The browser app (built by ClientApp into wwwroot/app): the lobby at / and a room at /r/{id}.
         app.MapFallbackToFile("app/index.html");
+        app.MapLanguagesApi();
         return app;
     }
 }

@@ -8,6 +8,8 @@ var commands = new Dictionary<string, Func<CommandLine, Task<int>>>(StringCompar
     ["crdt"] = CrdtBenchmark.RunAsync,
     ["yjs-apply"] = YjsApplyCommand.RunAsync,
     ["projections"] = PeerCode.Benchmarks.Projections.ProjectionsBenchmark.RunAsync,
+    ["sandbox"] = SandboxBenchmark.RunAsync,
+    ["run-file"] = SandboxBenchmark.RunFileAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
