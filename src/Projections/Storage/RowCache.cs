@@ -26,7 +26,6 @@ internal sealed class TableMap<TRow>
             : "DO UPDATE SET " + string.Join(", ", nonKeys.Select(p => $"{Snake(p)} = excluded.{Snake(p)}"));
         UpsertSql = $"INSERT INTO {table} ({columns}) VALUES ({string.Join(", ", props.Select(p => "@" + p))}) " +
                     $"ON CONFLICT ({string.Join(", ", keyProperties.Select(Snake))}) {update}";
-        InsertSql = $"INSERT INTO {table} ({columns}) VALUES ({string.Join(", ", props.Select(p => "@" + p))})";
     }
 
     public string Table { get; }
@@ -34,7 +33,6 @@ internal sealed class TableMap<TRow>
     public string SelectSql { get; }
     public string SelectByKeySql { get; }
     public string UpsertSql { get; }
-    public string InsertSql { get; }
 
     public static string Snake(string pascal)
     {
