@@ -1,7 +1,12 @@
 using PeerCode.Infrastructure.EventStore;
 using PeerCode.Infrastructure.EventStore.EventStoreDb;
 using PeerCode.Infrastructure.Runs;
+using PeerCode.Projections.Hosting;
+using PeerCode.Projections.Reports;
+using PeerCode.Web.Admin;
+using PeerCode.Web.Reports;
 using PeerCode.Web.Health;
+using PeerCode.Web.Rooms;
 using PeerCode.Web.Runs;
 
 namespace PeerCode.Web;
@@ -26,6 +31,9 @@ public static class WebApp
         // EventStore:ConnectionString (esdb://...) selects EventStoreDB; otherwise the embedded SQLite store.
         if (!builder.Services.AddEventStoreDbIfConfigured(builder.Configuration))
             builder.Services.AddPeerCodeEventStore(builder.Configuration);
+        builder.Services.AddPeerCodeProjections(builder.Configuration);
+        builder.Services.AddSingleton<ReportReader>();
+        builder.Services.AddPeerCodeRooms(builder.Configuration);
         builder.Services.AddRunSandbox(builder.Configuration["PeerCode:SandboxRoot"] ?? Path.Combine(Path.GetTempPath(), "peercode-sandbox"));
 
         var app = builder.Build();
@@ -33,7 +41,13 @@ public static class WebApp
         app.UseStatusCodePages();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthApi();
+        app.UseStaticFiles();
+        app.MapReportsApi();
+        app.MapProjectionsAdminApi();
+        app.MapRooms();
         app.MapLanguagesApi();
+        // The browser app (built by ClientApp into wwwroot/app): the lobby at / and a room at /r/{id}.
+        app.MapFallbackToFile("app/index.html");
         return app;
     }
 }

@@ -9,6 +9,10 @@ var commands = new Dictionary<string, Func<CommandLine, Task<int>>>(StringCompar
     ["eventstore-xproc"] = CrossProcessBenchmark.RunAsync,
     ["es-append"] = EventStoreAppendCommand.RunAsync,
     ["esdb-append"] = EventStoreDbAppendBenchmark.RunAsync,
+    ["collab"] = CollabBenchmark.RunAsync,
+    ["crdt"] = CrdtBenchmark.RunAsync,
+    ["yjs-apply"] = YjsApplyCommand.RunAsync,
+    ["projections"] = PeerCode.Benchmarks.Projections.ProjectionsBenchmark.RunAsync,
     ["sandbox"] = SandboxBenchmark.RunAsync,
     ["run-file"] = SandboxBenchmark.RunFileAsync,
 };

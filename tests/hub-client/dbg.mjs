@@ -1,0 +1,12 @@
+import { createRoom, PeerClient, sleep } from './lib.mjs';
+const base = 'http://127.0.0.1:5731';
+const room = await createRoom(base);
+const c = await new PeerClient(base, 'x').connect();
+const orig = c.send.bind(c);
+c.send = (b) => { console.log('send', Buffer.from(b).toString('hex')); return orig(b); };
+const origR = c.conn.on; 
+c.conn.on('Yjs', (m) => console.log('recv', Buffer.from(m, 'base64').toString('hex')));
+await c.join(room.roomId, room.tokens.candidate);
+await sleep(500);
+console.log(c.failures, c.errors, c.synced);
+await c.stop();
