@@ -195,6 +195,18 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void Given_an_item_whose_parent_is_a_text_character_When_applied_Then_it_is_rejected_and_the_doc_is_unchanged()
+    {
+        var w = new Lib0Writer();
+        w.WriteVarUInt(1); w.WriteVarUInt(1); w.WriteVarUInt(5); w.WriteVarUInt(0);
+        w.WriteByte(4);
+        w.WriteVarUInt(0); w.WriteVarUInt(3); w.WriteVarUInt(0); // parent: item 3:0, a character of the seeded text
+        w.WriteVarString("x");
+        w.WriteVarUInt(0);
+        ShouldRejectAndLeaveUnchanged(w.ToArray());
+    }
+
+    [Fact]
     public void Given_trailing_garbage_When_applied_Then_it_is_rejected()
     {
         var state = File.ReadAllBytes(GoldenFile("text-concurrent.state.bin"));
