@@ -163,7 +163,8 @@ public sealed class Doc
     /// <summary>Integrates every queued struct whose dependencies are present; the rest stay pending.</summary>
     private void IntegratePending(Transaction tr)
     {
-        var clients = _pendingStructs.Keys.ToArray();
+        var clients = new uint[_pendingStructs.Count];
+        _pendingStructs.Keys.CopyTo(clients, 0);
         if (clients.Length > 1) Array.Sort(clients, (a, b) => b.CompareTo(a));
         var heads = new int[clients.Length];
         bool progress;
