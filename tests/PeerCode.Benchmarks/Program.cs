@@ -5,6 +5,7 @@ using PeerCode.Benchmarks;
 var commands = new Dictionary<string, Func<CommandLine, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["crdt"] = CrdtBenchmark.RunAsync,
+    ["crdt-fuzz"] = CrdtFuzzCommand.RunAsync,
     ["yjs-apply"] = YjsApplyCommand.RunAsync,
 };
 
