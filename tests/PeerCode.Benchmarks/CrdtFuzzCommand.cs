@@ -7,8 +7,8 @@ namespace PeerCode.Benchmarks;
 
 /// <summary>
 /// crdt-fuzz --seeds A-B: the long version of the differential fuzz tests (the suite runs a fixed set). For each
-/// seed, yjs clients edit concurrently (tests/yjs-oracle/fuzz.mjs; seeds above 1000 also edit a map and an
-/// array); the engine applies the updates in the shuffled order with duplicates and must end with yjs's text,
+/// seed, yjs clients edit concurrently (tests/yjs-oracle/fuzz.mjs; seeds 1001-2000 also edit a map and an
+/// array, seeds above 2000 also format the text); the engine applies the updates in the shuffled order with duplicates and must end with yjs's text,
 /// state vector and encoded state, byte for byte. Prints one JSON line; failing seeds are listed.
 /// </summary>
 public static class CrdtFuzzCommand

@@ -15,9 +15,14 @@ public sealed class FuzzScenarios
     public const int FirstStructureSeed = 1001;
     public const int LastStructureSeed = 1060;
 
+    /// <summary>Seeds from 2001 on also format the text (yjs's mark cleanup included).</summary>
+    public const int FirstFormattingSeed = 2001;
+    public const int LastFormattingSeed = 2040;
+
     private readonly Lazy<Dictionary<int, JsonElement>> _scenarios = new(() =>
         YjsOracle.JsonLines(YjsOracle.Run("fuzz.mjs", $"--seeds {FirstSeed}-{LastSeed}"))
             .Concat(YjsOracle.JsonLines(YjsOracle.Run("fuzz.mjs", $"--seeds {FirstStructureSeed}-{LastStructureSeed}")))
+            .Concat(YjsOracle.JsonLines(YjsOracle.Run("fuzz.mjs", $"--seeds {FirstFormattingSeed}-{LastFormattingSeed}")))
             .ToDictionary(e => e.GetProperty("seed").GetInt32()));
 
     public JsonElement Get(int seed) => _scenarios.Value[seed];
@@ -28,6 +33,7 @@ public sealed class DifferentialFuzzTests(FuzzScenarios scenarios) : IClassFixtu
     public static IEnumerable<object[]> Seeds() =>
         Enumerable.Range(FuzzScenarios.FirstSeed, FuzzScenarios.LastSeed - FuzzScenarios.FirstSeed + 1)
             .Concat(Enumerable.Range(FuzzScenarios.FirstStructureSeed, FuzzScenarios.LastStructureSeed - FuzzScenarios.FirstStructureSeed + 1))
+            .Concat(Enumerable.Range(FuzzScenarios.FirstFormattingSeed, FuzzScenarios.LastFormattingSeed - FuzzScenarios.FirstFormattingSeed + 1))
             .Select(s => new object[] { s });
 
     private Doc Replay(int seed)
