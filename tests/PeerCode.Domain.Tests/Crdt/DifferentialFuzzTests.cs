@@ -19,13 +19,14 @@ public sealed class FuzzScenarios
     public const int FirstFormattingSeed = 2001;
     public const int LastFormattingSeed = 2040;
 
-    private readonly Lazy<Dictionary<int, JsonElement>> _scenarios = new(() =>
+    // Shared by every test class that uses scenarios: the harness runs once per test run.
+    private static readonly Lazy<Dictionary<int, JsonElement>> Scenarios = new(() =>
         YjsOracle.JsonLines(YjsOracle.Run("fuzz.mjs", $"--seeds {FirstSeed}-{LastSeed}"))
             .Concat(YjsOracle.JsonLines(YjsOracle.Run("fuzz.mjs", $"--seeds {FirstStructureSeed}-{LastStructureSeed}")))
             .Concat(YjsOracle.JsonLines(YjsOracle.Run("fuzz.mjs", $"--seeds {FirstFormattingSeed}-{LastFormattingSeed}")))
             .ToDictionary(e => e.GetProperty("seed").GetInt32()));
 
-    public JsonElement Get(int seed) => _scenarios.Value[seed];
+    public JsonElement Get(int seed) => Scenarios.Value[seed];
 }
 
 public sealed class DifferentialFuzzTests(FuzzScenarios scenarios) : IClassFixture<FuzzScenarios>
