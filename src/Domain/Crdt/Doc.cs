@@ -73,6 +73,11 @@ public sealed class Doc
             _current = null;
             tr.Cleanup();
         }
+        EmitUpdate(tr);
+    }
+
+    private void EmitUpdate(Transaction tr)
+    {
         if (UpdateV1 is not null && tr.HasChanges) UpdateV1(EncodeTransaction(tr), tr);
     }
 
@@ -99,7 +104,24 @@ public sealed class Doc
     public void Apply(Update update)
     {
         ValidateParents(update);
-        Transact(tr => Integrate(tr, update), local: false);
+        if (_current is not null)
+        {
+            Integrate(_current, update);
+            return;
+        }
+        // As Transact, without a closure: this is the hot path of every received update.
+        var tr = new Transaction(this, local: false);
+        _current = tr;
+        try
+        {
+            Integrate(tr, update);
+        }
+        finally
+        {
+            _current = null;
+            tr.Cleanup();
+        }
+        EmitUpdate(tr);
     }
 
     /// <summary>
@@ -163,9 +185,23 @@ public sealed class Doc
     /// <summary>Integrates every queued struct whose dependencies are present; the rest stay pending.</summary>
     private void IntegratePending(Transaction tr)
     {
+        if (_pendingStructs.Count == 1)
+        {
+            // The common case (one client's update): no dependency on another queue can be resolved here.
+            uint only = 0;
+            List<AbstractStruct>? queue = null;
+            foreach (var (client, q) in _pendingStructs)
+            {
+                only = client;
+                queue = q;
+            }
+            var head = IntegrateQueue(tr, only, queue!, 0, out _);
+            Trim(only, queue!, head);
+            return;
+        }
         var clients = new uint[_pendingStructs.Count];
         _pendingStructs.Keys.CopyTo(clients, 0);
-        if (clients.Length > 1) Array.Sort(clients, (a, b) => b.CompareTo(a));
+        Array.Sort(clients, (a, b) => b.CompareTo(a));
         var heads = new int[clients.Length];
         bool progress;
         do
@@ -173,38 +209,43 @@ public sealed class Doc
             progress = false;
             for (var ci = 0; ci < clients.Length; ci++)
             {
-                var client = clients[ci];
-                var queue = _pendingStructs[client];
-                var head = heads[ci];
-                while (head < queue.Count)
-                {
-                    var s = queue[head];
-                    var state = Store.GetState(client);
-                    if (s is SkipStruct || s.EndClock <= state)
-                    {
-                        head++;
-                        continue;
-                    }
-                    if (s.Id.Clock > state) break;
-                    if (s is Item item)
-                    {
-                        if (item.FindMissing(Store) is not null) break;
-                        item.ResolveReferences(tr);
-                    }
-                    s.Integrate(tr, state - s.Id.Clock);
-                    head++;
-                    progress = true;
-                }
-                heads[ci] = head;
+                heads[ci] = IntegrateQueue(tr, clients[ci], _pendingStructs[clients[ci]], heads[ci], out var advanced);
+                progress |= advanced;
             }
-        } while (progress && clients.Length > 1);
+        } while (progress);
+        for (var ci = 0; ci < clients.Length; ci++) Trim(clients[ci], _pendingStructs[clients[ci]], heads[ci]);
+    }
 
-        for (var ci = 0; ci < clients.Length; ci++)
+    /// <summary>Integrates one client's queued structs from <paramref name="head"/> until one must wait; returns the new head.</summary>
+    private int IntegrateQueue(Transaction tr, uint client, List<AbstractStruct> queue, int head, out bool progress)
+    {
+        progress = false;
+        while (head < queue.Count)
         {
-            var queue = _pendingStructs[clients[ci]];
-            if (heads[ci] >= queue.Count) _pendingStructs.Remove(clients[ci]);
-            else if (heads[ci] > 0) queue.RemoveRange(0, heads[ci]);
+            var s = queue[head];
+            var state = Store.GetState(client);
+            if (s is SkipStruct || s.EndClock <= state)
+            {
+                head++;
+                continue;
+            }
+            if (s.Id.Clock > state) break;
+            if (s is Item item)
+            {
+                if (item.FindMissing(Store) is not null) break;
+                item.ResolveReferences(tr);
+            }
+            s.Integrate(tr, state - s.Id.Clock);
+            head++;
+            progress = true;
         }
+        return head;
+    }
+
+    private void Trim(uint client, List<AbstractStruct> queue, int head)
+    {
+        if (head >= queue.Count) _pendingStructs.Remove(client);
+        else if (head > 0) queue.RemoveRange(0, head);
     }
 
     /// <summary>Deletes what is present; returns the ranges that refer to structs we do not have yet.</summary>
