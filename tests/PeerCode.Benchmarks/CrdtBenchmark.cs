@@ -69,7 +69,6 @@ public static class CrdtBenchmark
         var updates = new List<byte[]>(trace.Transactions.Length);
         doc.UpdateV1 += (u, _) => updates.Add(u);
 
-        Settle();
         var sw = Stopwatch.StartNew();
         if (trace.StartContent.Length > 0) text.Insert(0, trace.StartContent);
         foreach (var txn in trace.Transactions)
@@ -77,13 +76,11 @@ public static class CrdtBenchmark
         var localMs = sw.Elapsed.TotalMilliseconds;
 
         var remote = new Doc(client + 1);
-        Settle();
         sw.Restart();
         foreach (var u in updates) remote.ApplyUpdate(u);
         var remoteMs = sw.Elapsed.TotalMilliseconds;
 
         var encoded = doc.EncodeStateAsUpdate();
-        Settle();
         sw.Restart();
         var parsed = new Doc(client + 2);
         parsed.ApplyUpdate(encoded);
@@ -103,15 +100,6 @@ public static class CrdtBenchmark
         };
     }
 
-    /// <summary>A full collection before each measured phase (bench.mjs does the same with gc()), so one phase's
-    /// garbage is not collected inside the next one's time.</summary>
-    private static void Settle()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-    }
-
     private static async Task<JsonObject> RunYjsAsync(string tracePath, uint client, int runs)
     {
         var oracle = Path.Combine(RepoRoot(), "tests", "yjs-oracle");
@@ -123,7 +111,7 @@ public static class CrdtBenchmark
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var a in new[] { "--expose-gc", "bench.mjs", "--trace", tracePath, "--client", client.ToString(CultureInfo.InvariantCulture), "--runs", runs.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "bench.mjs", "--trace", tracePath, "--client", client.ToString(CultureInfo.InvariantCulture), "--runs", runs.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = await p.StandardOutput.ReadToEndAsync();
         var stderr = await p.StandardError.ReadToEndAsync();

@@ -1,5 +1,5 @@
 // The yjs side of `PeerCode.Benchmarks crdt`: replays an editing trace with yjs and prints one JSON line
-// with the same figures the engine reports. Usage: node --expose-gc bench.mjs --trace <file.json.gz> [--client <id>] [--runs <n>]
+// with the same figures the engine reports. Usage: node bench.mjs --trace <file.json.gz> [--client <id>] [--runs <n>]
 import * as Y from 'yjs'
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
@@ -38,9 +38,6 @@ const apply = (text, [pos, del, ins]) => {
 let patches = 0
 for (const t of trace.txns) patches += t.patches.length
 
-// A full collection before each measured phase when node runs with --expose-gc (the engine side does the same).
-const settle = () => { if (typeof globalThis.gc === 'function') globalThis.gc() }
-
 function measure () {
   astral.length = 0
   const doc = new Y.Doc()
@@ -48,20 +45,17 @@ function measure () {
   const text = doc.getText('code')
   const updates = []
   doc.on('update', (u) => updates.push(u))
-  settle()
   let t0 = performance.now()
   if (trace.startContent) text.insert(0, trace.startContent)
   for (const txn of trace.txns) doc.transact(() => { for (const p of txn.patches) apply(text, p) })
   const localApplyMs = performance.now() - t0
 
   const remote = new Y.Doc()
-  settle()
   t0 = performance.now()
   for (const u of updates) Y.applyUpdate(remote, u)
   const applyRemoteUpdatesMs = performance.now() - t0
 
   const encoded = Y.encodeStateAsUpdate(doc)
-  settle()
   t0 = performance.now()
   const parsed = new Y.Doc()
   Y.applyUpdate(parsed, encoded)
