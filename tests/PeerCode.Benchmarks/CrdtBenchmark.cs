@@ -17,6 +17,8 @@ namespace PeerCode.Benchmarks;
 /// </summary>
 public static class CrdtBenchmark
 {
+    private const int ParseRepeats = 10;
+
     public static async Task<int> RunAsync(CommandLine cl)
     {
         var tracePath = Path.GetFullPath(cl.Require("trace"));
@@ -81,10 +83,17 @@ public static class CrdtBenchmark
         var remoteMs = sw.Elapsed.TotalMilliseconds;
 
         var encoded = doc.EncodeStateAsUpdate();
-        sw.Restart();
-        var parsed = new Doc(client + 2);
-        parsed.ApplyUpdate(encoded);
-        var parseMs = sw.Elapsed.TotalMilliseconds;
+        // Loading takes milliseconds, so one scheduler hiccup on a shared machine swamps it: take the fastest
+        // of ParseRepeats loads into fresh documents (bench.mjs does the same).
+        var parseMs = double.MaxValue;
+        Doc parsed = null!;
+        for (var i = 0; i < ParseRepeats; i++)
+        {
+            sw.Restart();
+            parsed = new Doc(client + 2);
+            parsed.ApplyUpdate(encoded);
+            parseMs = Math.Min(parseMs, sw.Elapsed.TotalMilliseconds);
+        }
 
         var correct = text.ToString() == trace.EndContent
             && remote.GetText("code").ToString() == trace.EndContent
