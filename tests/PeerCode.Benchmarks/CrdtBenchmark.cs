@@ -8,22 +8,34 @@ using PeerCode.Domain.Tests.Crdt;
 namespace PeerCode.Benchmarks;
 
 /// <summary>
-/// crdt --trace file.json.gz [--client id]: replays an editing trace with the engine and, in the same run, with
+/// crdt --trace file.json.gz [--client id] [--runs n]: replays an editing trace with the engine and, in the same run, with
 /// yjs (tests/yjs-oracle/bench.mjs), and prints one JSON line with both sets of figures and their ratios.
 /// Both sides use the same client id, one transaction per trace transaction, and capture each transaction's
-/// update while applying locally (the updates the remote pass replays).
+/// update while applying locally (the updates the remote pass replays). Each side runs the whole sequence
+/// --runs times (default 3) on fresh documents and reports the fastest time of each phase, which damps the
+/// noise of a shared machine the same way for both.
 /// </summary>
 public static class CrdtBenchmark
 {
+    private const int ParseRepeats = 10;
+
     public static async Task<int> RunAsync(CommandLine cl)
     {
         var tracePath = Path.GetFullPath(cl.Require("trace"));
         if (!File.Exists(tracePath)) throw new CommandLineException($"trace file '{tracePath}' not found");
         var client = (uint)cl.GetInt("client", 123456789);
+        var runs = cl.GetInt("runs", 3);
         var trace = EditingTrace.Load(tracePath);
 
         var engine = Measure(trace, client);
-        var yjs = await RunYjsAsync(tracePath, client);
+        for (var i = 1; i < runs; i++)
+        {
+            var again = Measure(trace, client);
+            foreach (var key in new[] { "localApplyMs", "applyRemoteUpdatesMs", "parseFullMs" })
+                engine[key] = Math.Min(engine[key]!.GetValue<double>(), again[key]!.GetValue<double>());
+            engine["correct"] = engine["correct"]!.GetValue<bool>() && again["correct"]!.GetValue<bool>();
+        }
+        var yjs = await RunYjsAsync(tracePath, client, runs);
 
         static double Num(JsonNode? n) => double.Parse(n!.ToJsonString(), CultureInfo.InvariantCulture);
         double Ratio(string key) => Math.Round(Num(engine[key]) / Math.Max(Num(yjs[key]), 1e-9), 3);
@@ -71,10 +83,17 @@ public static class CrdtBenchmark
         var remoteMs = sw.Elapsed.TotalMilliseconds;
 
         var encoded = doc.EncodeStateAsUpdate();
-        sw.Restart();
-        var parsed = new Doc(client + 2);
-        parsed.ApplyUpdate(encoded);
-        var parseMs = sw.Elapsed.TotalMilliseconds;
+        // Loading takes milliseconds, so one scheduler hiccup on a shared machine swamps it: take the fastest
+        // of ParseRepeats loads into fresh documents (bench.mjs does the same).
+        var parseMs = double.MaxValue;
+        Doc parsed = null!;
+        for (var i = 0; i < ParseRepeats; i++)
+        {
+            sw.Restart();
+            parsed = new Doc(client + 2);
+            parsed.ApplyUpdate(encoded);
+            parseMs = Math.Min(parseMs, sw.Elapsed.TotalMilliseconds);
+        }
 
         var correct = text.ToString() == trace.EndContent
             && remote.GetText("code").ToString() == trace.EndContent
@@ -90,7 +109,7 @@ public static class CrdtBenchmark
         };
     }
 
-    private static async Task<JsonObject> RunYjsAsync(string tracePath, uint client)
+    private static async Task<JsonObject> RunYjsAsync(string tracePath, uint client, int runs)
     {
         var oracle = Path.Combine(RepoRoot(), "tests", "yjs-oracle");
         if (!Directory.Exists(Path.Combine(oracle, "node_modules", "yjs")))
@@ -101,7 +120,7 @@ public static class CrdtBenchmark
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var a in new[] { "bench.mjs", "--trace", tracePath, "--client", client.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "bench.mjs", "--trace", tracePath, "--client", client.ToString(CultureInfo.InvariantCulture), "--runs", runs.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = await p.StandardOutput.ReadToEndAsync();
         var stderr = await p.StandardError.ReadToEndAsync();

@@ -11,6 +11,7 @@ var commands = new Dictionary<string, Func<CommandLine, Task<int>>>(StringCompar
     ["esdb-append"] = EventStoreDbAppendBenchmark.RunAsync,
     ["collab"] = CollabBenchmark.RunAsync,
     ["crdt"] = CrdtBenchmark.RunAsync,
+    ["crdt-fuzz"] = CrdtFuzzCommand.RunAsync,
     ["yjs-apply"] = YjsApplyCommand.RunAsync,
     ["projections"] = PeerCode.Benchmarks.Projections.ProjectionsBenchmark.RunAsync,
     ["sandbox"] = SandboxBenchmark.RunAsync,

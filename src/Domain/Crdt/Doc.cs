@@ -73,6 +73,11 @@ public sealed class Doc
             _current = null;
             tr.Cleanup();
         }
+        EmitUpdate(tr);
+    }
+
+    private void EmitUpdate(Transaction tr)
+    {
         if (UpdateV1 is not null && tr.HasChanges) UpdateV1(EncodeTransaction(tr), tr);
     }
 
@@ -96,14 +101,68 @@ public sealed class Doc
     /// <summary>Applies a v2 update. A malformed update throws <see cref="CrdtFormatException"/> and changes nothing.</summary>
     public void ApplyUpdateV2(byte[] update) => Apply(Update.DecodeV2(update));
 
-    public void Apply(Update update) => Transact(tr =>
+    public void Apply(Update update)
+    {
+        ValidateParents(update);
+        if (_current is not null)
+        {
+            Integrate(_current, update);
+            return;
+        }
+        // As Transact, without a closure: this is the hot path of every received update.
+        var tr = new Transaction(this, local: false);
+        _current = tr;
+        try
+        {
+            Integrate(tr, update);
+        }
+        finally
+        {
+            _current = null;
+            tr.Cleanup();
+        }
+        EmitUpdate(tr);
+    }
+
+    /// <summary>
+    /// Rejects, before anything changes, items whose parent reference points at content that is not a shared
+    /// type (a yjs client never sends that). References to structs we do not have yet simply wait as pending.
+    /// </summary>
+    private void ValidateParents(Update update)
+    {
+        foreach (var structs in update.Structs.Values)
+        foreach (var s in structs)
+        {
+            if (s is not Item { ParentRef: Id parent } item) continue;
+            AbstractStruct? target = null;
+            if (parent.Clock < Store.GetState(parent.Client)) target = Store.Find(parent);
+            else if (update.Structs.TryGetValue(parent.Client, out var list) && list.Count > 0 && list[0].Id.Clock <= parent.Clock && parent.Clock < list[^1].EndClock)
+                target = list[FindStructIndex(list, parent.Clock)];
+            if (target is Item { Content: not (ContentType or ContentDeleted) })
+                throw new CrdtFormatException($"item {item.Id} names {parent} as its parent, which is not a shared type");
+        }
+    }
+
+    private static int FindStructIndex(List<AbstractStruct> list, int clock)
+    {
+        int lo = 0, hi = list.Count - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) >> 1;
+            if (list[mid].Id.Clock <= clock) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    private void Integrate(Transaction tr, Update update)
     {
         Enqueue(update.Structs);
         IntegratePending(tr);
         var deletes = _pendingDeletes is null ? update.DeleteSet : DeleteSet.Merge([update.DeleteSet, _pendingDeletes]);
         var unapplied = ApplyDeleteSet(tr, deletes);
         _pendingDeletes = unapplied.IsEmpty ? null : unapplied;
-    }, local: false);
+    }
 
     private void Enqueue(Dictionary<uint, List<AbstractStruct>> structs)
     {
@@ -126,8 +185,23 @@ public sealed class Doc
     /// <summary>Integrates every queued struct whose dependencies are present; the rest stay pending.</summary>
     private void IntegratePending(Transaction tr)
     {
-        var clients = _pendingStructs.Keys.ToArray();
-        if (clients.Length > 1) Array.Sort(clients, (a, b) => b.CompareTo(a));
+        if (_pendingStructs.Count == 1)
+        {
+            // The common case (one client's update): no dependency on another queue can be resolved here.
+            uint only = 0;
+            List<AbstractStruct>? queue = null;
+            foreach (var (client, q) in _pendingStructs)
+            {
+                only = client;
+                queue = q;
+            }
+            var head = IntegrateQueue(tr, only, queue!, 0, out _);
+            Trim(only, queue!, head);
+            return;
+        }
+        var clients = new uint[_pendingStructs.Count];
+        _pendingStructs.Keys.CopyTo(clients, 0);
+        Array.Sort(clients, (a, b) => b.CompareTo(a));
         var heads = new int[clients.Length];
         bool progress;
         do
@@ -135,38 +209,43 @@ public sealed class Doc
             progress = false;
             for (var ci = 0; ci < clients.Length; ci++)
             {
-                var client = clients[ci];
-                var queue = _pendingStructs[client];
-                var head = heads[ci];
-                while (head < queue.Count)
-                {
-                    var s = queue[head];
-                    var state = Store.GetState(client);
-                    if (s is SkipStruct || s.EndClock <= state)
-                    {
-                        head++;
-                        continue;
-                    }
-                    if (s.Id.Clock > state) break;
-                    if (s is Item item)
-                    {
-                        if (item.FindMissing(Store) is not null) break;
-                        item.ResolveReferences(tr);
-                    }
-                    s.Integrate(tr, state - s.Id.Clock);
-                    head++;
-                    progress = true;
-                }
-                heads[ci] = head;
+                heads[ci] = IntegrateQueue(tr, clients[ci], _pendingStructs[clients[ci]], heads[ci], out var advanced);
+                progress |= advanced;
             }
-        } while (progress && clients.Length > 1);
+        } while (progress);
+        for (var ci = 0; ci < clients.Length; ci++) Trim(clients[ci], _pendingStructs[clients[ci]], heads[ci]);
+    }
 
-        for (var ci = 0; ci < clients.Length; ci++)
+    /// <summary>Integrates one client's queued structs from <paramref name="head"/> until one must wait; returns the new head.</summary>
+    private int IntegrateQueue(Transaction tr, uint client, List<AbstractStruct> queue, int head, out bool progress)
+    {
+        progress = false;
+        while (head < queue.Count)
         {
-            var queue = _pendingStructs[clients[ci]];
-            if (heads[ci] >= queue.Count) _pendingStructs.Remove(clients[ci]);
-            else if (heads[ci] > 0) queue.RemoveRange(0, heads[ci]);
+            var s = queue[head];
+            var state = Store.GetState(client);
+            if (s is SkipStruct || s.EndClock <= state)
+            {
+                head++;
+                continue;
+            }
+            if (s.Id.Clock > state) break;
+            if (s is Item item)
+            {
+                if (item.FindMissing(Store) is not null) break;
+                item.ResolveReferences(tr);
+            }
+            s.Integrate(tr, state - s.Id.Clock);
+            head++;
+            progress = true;
         }
+        return head;
+    }
+
+    private void Trim(uint client, List<AbstractStruct> queue, int head)
+    {
+        if (head >= queue.Count) _pendingStructs.Remove(client);
+        else if (head > 0) queue.RemoveRange(0, head);
     }
 
     /// <summary>Deletes what is present; returns the ranges that refer to structs we do not have yet.</summary>

@@ -117,10 +117,9 @@ public sealed class Lib0Reader
 
     public string ReadVarString() => DecodeUtf8(ReadVarBytes());
 
-    /// <summary>Decodes a length-prefixed UTF-8 string straight into <paramref name="target"/>; returns the UTF-16 length.</summary>
-    public int ReadVarStringInto(CharChunk target)
+    /// <summary>Decodes UTF-8 <paramref name="bytes"/> into <paramref name="target"/> (which must have room); returns the UTF-16 length.</summary>
+    public static int DecodeUtf8Into(ReadOnlySpan<byte> bytes, CharChunk target)
     {
-        var bytes = ReadVarBytes();
         var start = target.Reserve(bytes.Length);
         try
         {
@@ -133,6 +132,9 @@ public sealed class Lib0Reader
             throw new CrdtFormatException($"string is not valid UTF-8: {e.Message}");
         }
     }
+
+    /// <summary>Decodes a length-prefixed UTF-8 string straight into <paramref name="target"/>; returns the UTF-16 length.</summary>
+    public int ReadVarStringInto(CharChunk target) => DecodeUtf8Into(ReadVarBytes(), target);
 
     public static string DecodeUtf8(ReadOnlySpan<byte> bytes)
     {

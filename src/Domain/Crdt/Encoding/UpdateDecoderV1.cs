@@ -5,15 +5,18 @@ namespace PeerCode.Domain.Crdt.Encoding;
 /// <summary>Format v1: every field in one lib0 stream, in order.</summary>
 public sealed class UpdateDecoderV1 : IUpdateDecoder
 {
-    private readonly CharChunk _chars;
+    // Text is decoded into chunks of at most this many chars (below the large object heap), sized down to the
+    // input for small updates, so decoding allocates in proportion to the input and nothing long-lived is huge.
+    private const int ChunkChars = 16 * 1024;
+
+    private CharChunk _chars;
 
     public UpdateDecoderV1(byte[] update) : this(new Lib0Reader(update)) { }
 
     public UpdateDecoderV1(Lib0Reader reader)
     {
         Rest = reader;
-        // UTF-8 never takes fewer bytes than UTF-16 code units, so all text of the update fits.
-        _chars = new CharChunk(Math.Max(16, reader.Remaining));
+        _chars = new CharChunk(0);
     }
 
     public Lib0Reader Rest { get; }
@@ -29,8 +32,12 @@ public sealed class UpdateDecoderV1 : IUpdateDecoder
 
     public ContentString ReadStringContent()
     {
+        var bytes = Rest.ReadVarBytes();
+        // UTF-8 never takes fewer bytes than UTF-16 code units, so bytes.Length chars always suffice.
+        if (_chars.Data.Length - _chars.Used < bytes.Length)
+            _chars = new CharChunk(Math.Max(bytes.Length, Math.Min(ChunkChars, bytes.Length + Rest.Remaining)));
         var start = _chars.Used;
-        var n = Rest.ReadVarStringInto(_chars);
+        var n = Lib0Reader.DecodeUtf8Into(bytes, _chars);
         return new ContentString(_chars, start, n);
     }
 
