@@ -39,7 +39,18 @@ ensure_npm() {
     return 0
   fi
   say "installing npm packages in ${dir#$ROOT/}"
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  # npm ci installs exactly the lock file. The registry copy here lacks other platforms' optional packages
+  # (e.g. rollup's native builds), so a lock written here can fail npm ci's completeness check: then install
+  # the same locked versions with npm install, without rewriting package.json or the lock.
+  local log; log="$(mktemp)"
+  if ! (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >"$log" 2>&1); then
+    if grep -q "in sync" "$log"; then
+      (cd "$dir" && npm install --no-save --no-audit --no-fund --loglevel=error >/dev/null) || { rm -f "$log"; return 1; }
+    else
+      cat "$log" >&2; rm -f "$log"; return 1
+    fi
+  fi
+  rm -f "$log"
 }
 
 # Every npm project of the repository (tests' oracles and load generators, the browser app).
