@@ -7,6 +7,7 @@ var commands = new Dictionary<string, Func<CommandLine, Task<int>>>(StringCompar
 {
     ["collab"] = CollabBenchmark.RunAsync,
     ["crdt"] = CrdtBenchmark.RunAsync,
+    ["crdt-fuzz"] = CrdtFuzzCommand.RunAsync,
     ["yjs-apply"] = YjsApplyCommand.RunAsync,
     ["eventstore"] = EventStoreBenchmark.RunAsync,
     ["eventstore-xproc"] = CrossProcessBenchmark.RunAsync,
