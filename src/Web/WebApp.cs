@@ -1,6 +1,9 @@
 using PeerCode.Infrastructure.EventStore;
+using PeerCode.Infrastructure.EventStore.EventStoreDb;
+using PeerCode.Infrastructure.Runs;
 using PeerCode.Web.Health;
 using PeerCode.Web.Rooms;
+using PeerCode.Web.Runs;
 
 namespace PeerCode.Web;
 
@@ -21,7 +24,10 @@ public static class WebApp
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
-        builder.Services.AddPeerCodeEventStore(builder.Configuration);
+        // EventStore:ConnectionString (esdb://...) selects EventStoreDB; otherwise the embedded SQLite store.
+        if (!builder.Services.AddEventStoreDbIfConfigured(builder.Configuration))
+            builder.Services.AddPeerCodeEventStore(builder.Configuration);
+        builder.Services.AddRunSandbox(builder.Configuration["PeerCode:SandboxRoot"] ?? Path.Combine(Path.GetTempPath(), "peercode-sandbox"));
         builder.Services.AddPeerCodeRooms(builder.Configuration);
 
         var app = builder.Build();
@@ -29,6 +35,7 @@ public static class WebApp
         app.UseStatusCodePages();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthApi();
+        app.MapLanguagesApi();
         app.UseStaticFiles();
         app.MapRooms();
         // The browser app (built by ClientApp into wwwroot/app): the lobby at / and a room at /r/{id}.
