@@ -55,13 +55,16 @@ public sealed class TestCaseAndInputTests(SandboxFixture fx) : IClassFixture<San
     public async Task Output_is_streamed_as_it_arrives_and_matches_the_final_output()
     {
         var chunks = new List<(OutputStream, string)>();
-        var code = "import sys, time\nprint('first', flush=True)\ntime.sleep(0.3)\nprint('oops', file=sys.stderr, flush=True)\nprint('second')\n";
+        var code = "import sys, time\nprint('first', flush=True)\ntime.sleep(1.5)\nprint('oops', file=sys.stderr, flush=True)\nprint('second')\n";
 
         var r = await fx.Runner().RunAsync(new RunRequest("python", code, "", []), (s, t) => { lock (chunks) chunks.Add((s, t)); });
 
         r.Stdout.Should().Be("first\nsecond\n");
         r.Stderr.Should().Be("oops\n");
-        chunks.Where(c => c.Item1 == OutputStream.Stdout).Select(c => c.Item2).Should().Equal("first\n", "second\n");
+        // "first" must arrive on its own, long before the program ends (1.5 s later): streamed, not collected at exit.
+        var stdout = chunks.Where(c => c.Item1 == OutputStream.Stdout).Select(c => c.Item2).ToList();
+        stdout[0].Should().Be("first\n");
+        string.Concat(stdout).Should().Be("first\nsecond\n");
         string.Concat(chunks.Where(c => c.Item1 == OutputStream.Stderr).Select(c => c.Item2)).Should().Be("oops\n");
     }
 
