@@ -1,5 +1,6 @@
 using PeerCode.Infrastructure.EventStore;
 using PeerCode.Web.Health;
+using PeerCode.Web.Replay;
 using PeerCode.Web.Rooms;
 
 namespace PeerCode.Web;
@@ -23,6 +24,7 @@ public static class WebApp
         builder.Services.AddHealthChecks();
         builder.Services.AddPeerCodeEventStore(builder.Configuration);
         builder.Services.AddPeerCodeRooms(builder.Configuration);
+        builder.Services.AddSingleton<PeerCode.Application.Replay.RoomReplay>();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -31,6 +33,7 @@ public static class WebApp
         app.MapHealthApi();
         app.UseStaticFiles();
         app.MapRooms();
+        app.MapReplayApi();
         // The browser app (built by ClientApp into wwwroot/app): the lobby at / and a room at /r/{id}.
         app.MapFallbackToFile("app/index.html");
         return app;

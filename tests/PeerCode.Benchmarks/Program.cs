@@ -6,6 +6,7 @@ var commands = new Dictionary<string, Func<CommandLine, Task<int>>>(StringCompar
 {
     ["collab"] = CollabBenchmark.RunAsync,
     ["crdt"] = CrdtBenchmark.RunAsync,
+    ["replay"] = ReplayBenchmark.RunAsync,
     ["yjs-apply"] = YjsApplyCommand.RunAsync,
 };
 
