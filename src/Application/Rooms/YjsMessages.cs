@@ -1,5 +1,6 @@
-using System.Text;
-using System.Text.Json;
+using PeerCode.Domain.Crdt;
+using PeerCode.Domain.Crdt.Encoding;
+using PeerCode.Domain.Crdt.Protocols;
 
 namespace PeerCode.Application.Rooms;
 
@@ -27,160 +28,71 @@ public sealed record AwarenessEntry(long ClientId, long Clock, string StateJson)
 }
 
 /// <summary>
-/// The y-protocols framing (lib0 encoding): [0, step, varUint8Array] for sync, [1, varUint8Array] for awareness, whose
-/// payload is [count, (clientId, clock, varString json)*]. Decoding is strict: trailing bytes or truncation are errors.
+/// The y-protocols framing (lib0 encoding): [0, step, varUint8Array] for sync, [1, varUint8Array] for awareness.
+/// The codecs are the CRDT engine's (PeerCode.Domain.Crdt.Protocols); this adds the outer message type and turns
+/// their format errors into the hub's error codes. Decoding is strict: trailing bytes or truncation are errors.
 /// </summary>
 public static class YjsMessages
 {
     public const int MessageSync = 0;
     public const int MessageAwareness = 1;
 
-    public static YjsMessage Decode(ReadOnlySpan<byte> bytes)
+    public static YjsMessage Decode(byte[] bytes)
     {
-        var r = new Lib0Reader(bytes);
-        var type = r.VarUint();
-        YjsMessage message;
-        switch (type)
+        try
         {
-            case MessageSync:
-                var step = r.VarUint();
-                if (step > 2) throw new YjsMessageException("unknown-message-type", $"Sync message step {step} does not exist; steps are 0, 1 and 2.", hostile: true);
-                message = new YjsMessage.Sync((SyncStep)step, r.VarBytes().ToArray());
-                break;
-            case MessageAwareness:
-                var update = r.VarBytes().ToArray();
-                message = new YjsMessage.Awareness(update, DecodeAwareness(update));
-                break;
-            default:
-                throw new YjsMessageException("unknown-message-type", $"Message type {type} is not a y-protocols message this server accepts (0 sync, 1 awareness).", hostile: true);
+            var r = new Lib0Reader(bytes);
+            var type = r.ReadVarUInt();
+            YjsMessage message;
+            switch (type)
+            {
+                case MessageSync:
+                    var step = r.ReadVarUInt();
+                    if (step > 2) throw new YjsMessageException("unknown-message-type", $"Sync message step {step} does not exist; steps are 0, 1 and 2.", hostile: true);
+                    message = new YjsMessage.Sync((SyncStep)step, r.ReadVarBytes().ToArray());
+                    break;
+                case MessageAwareness:
+                    var update = r.ReadVarBytes().ToArray();
+                    message = new YjsMessage.Awareness(update, DecodeAwareness(update));
+                    break;
+                default:
+                    throw new YjsMessageException("unknown-message-type", $"Message type {type} is not a y-protocols message this server accepts (0 sync, 1 awareness).", hostile: true);
+            }
+            if (r.HasContent) throw Malformed($"{r.Remaining} bytes follow the end of the message.");
+            return message;
         }
-        if (!r.AtEnd) throw Malformed($"{r.Remaining} bytes follow the end of the message.");
-        return message;
+        catch (CrdtFormatException e) { throw Malformed(e.Message); }
     }
 
-    public static IReadOnlyList<AwarenessEntry> DecodeAwareness(ReadOnlySpan<byte> update)
+    public static IReadOnlyList<AwarenessEntry> DecodeAwareness(byte[] update)
     {
-        var r = new Lib0Reader(update);
-        var count = r.VarUint();
-        if (count > 1000) throw Malformed($"An awareness update with {count} entries is more than any room has clients.");
-        var entries = new List<AwarenessEntry>((int)count);
-        for (var i = 0UL; i < count; i++)
+        try
         {
-            var client = r.VarUint();
-            var clock = r.VarUint();
-            var json = r.VarString();
-            try { using var _ = JsonDocument.Parse(json); }
-            catch (JsonException e) { throw Malformed($"Awareness state of client {client} is not JSON: {e.Message}"); }
-            entries.Add(new AwarenessEntry(checked((long)client), checked((long)clock), json));
+            return AwarenessUpdate.Decode(update).Entries
+                .Select(e => new AwarenessEntry(checked((long)e.ClientId), checked((long)e.Clock), e.StateJson ?? "null")).ToList();
         }
-        if (!r.AtEnd) throw Malformed($"{r.Remaining} bytes follow the end of the awareness update.");
-        return entries;
+        catch (Exception e) when (e is CrdtFormatException or OverflowException) { throw Malformed(e.Message); }
     }
 
-    public static byte[] EncodeSync(SyncStep step, ReadOnlySpan<byte> payload)
+    public static byte[] EncodeSync(SyncStep step, byte[] payload)
     {
         var w = new Lib0Writer(payload.Length + 12);
-        w.VarUint(MessageSync); w.VarUint((ulong)step); w.VarBytes(payload);
+        w.WriteVarUInt(MessageSync);
+        new SyncMessage((SyncMessageType)step, payload).Write(w);
         return w.ToArray();
     }
 
     public static byte[] EncodeAwareness(ReadOnlySpan<byte> update)
     {
         var w = new Lib0Writer(update.Length + 8);
-        w.VarUint(MessageAwareness); w.VarBytes(update);
+        w.WriteVarUInt(MessageAwareness);
+        w.WriteVarBytes(update);
         return w.ToArray();
     }
 
-    public static byte[] EncodeAwarenessUpdate(IEnumerable<AwarenessEntry> entries)
-    {
-        var list = entries.ToList();
-        var w = new Lib0Writer(64);
-        w.VarUint((ulong)list.Count);
-        foreach (var e in list)
-        {
-            w.VarUint((ulong)e.ClientId); w.VarUint((ulong)e.Clock); w.VarString(e.StateJson);
-        }
-        return w.ToArray();
-    }
+    public static byte[] EncodeAwarenessUpdate(IEnumerable<AwarenessEntry> entries) =>
+        new AwarenessUpdate(entries.Select(e => new Domain.Crdt.Protocols.AwarenessEntry((ulong)e.ClientId, (ulong)e.Clock, e.Removed ? null : e.StateJson)).ToList())
+            .Encode();
 
     public static YjsMessageException Malformed(string why) => new("malformed-message", $"Malformed y-protocols message: {why}", hostile: true);
-}
-
-/// <summary>lib0's variable-length unsigned integers (7 bits a byte, little end first) and length-prefixed bytes and strings.</summary>
-public ref struct Lib0Reader(ReadOnlySpan<byte> bytes)
-{
-    private readonly ReadOnlySpan<byte> _bytes = bytes;
-    private int _pos;
-
-    public readonly bool AtEnd => _pos == _bytes.Length;
-    public readonly int Remaining => _bytes.Length - _pos;
-
-    public ulong VarUint()
-    {
-        ulong value = 0;
-        for (var shift = 0; ; shift += 7)
-        {
-            if (_pos >= _bytes.Length) throw YjsMessages.Malformed("a variable-length integer is cut off.");
-            if (shift > 49) throw YjsMessages.Malformed("a variable-length integer is longer than 53 bits.");
-            var b = _bytes[_pos++];
-            value |= (ulong)(b & 0x7f) << shift;
-            if (b < 0x80) return value;
-        }
-    }
-
-    public ReadOnlySpan<byte> VarBytes()
-    {
-        var length = VarUint();
-        if (length > (ulong)Remaining) throw YjsMessages.Malformed($"a field claims {length} bytes but only {Remaining} follow.");
-        var slice = _bytes.Slice(_pos, (int)length);
-        _pos += (int)length;
-        return slice;
-    }
-
-    public ReadOnlySpan<byte> Fixed(int length)
-    {
-        if (length > Remaining) throw YjsMessages.Malformed($"a {length}-byte field is cut off.");
-        var slice = _bytes.Slice(_pos, length);
-        _pos += length;
-        return slice;
-    }
-
-    public string VarString()
-    {
-        var bytes = VarBytes();
-        try { return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes); }
-        catch (DecoderFallbackException) { throw YjsMessages.Malformed("a string is not valid UTF-8."); }
-    }
-}
-
-public sealed class Lib0Writer(int capacity)
-{
-    private byte[] _buffer = new byte[Math.Max(capacity, 16)];
-    private int _length;
-
-    public void VarUint(ulong value)
-    {
-        while (value >= 0x80) { Byte((byte)(value | 0x80)); value >>= 7; }
-        Byte((byte)value);
-    }
-
-    public void VarBytes(ReadOnlySpan<byte> bytes)
-    {
-        VarUint((ulong)bytes.Length);
-        Ensure(bytes.Length);
-        bytes.CopyTo(_buffer.AsSpan(_length));
-        _length += bytes.Length;
-    }
-
-    public void VarString(string s) => VarBytes(Encoding.UTF8.GetBytes(s));
-
-    public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
-
-    private void Byte(byte b) { Ensure(1); _buffer[_length++] = b; }
-
-    private void Ensure(int more)
-    {
-        if (_length + more <= _buffer.Length) return;
-        Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + more));
-    }
 }

@@ -15,7 +15,7 @@ public sealed class LiveRoom(Guid roomId, RoomState state, RoomDocument document
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<long, AwarenessEntry> _awareness = [];
     private readonly Dictionary<long, string> _awarenessOwner = [];
-    private readonly Dictionary<Guid, DateTimeOffset> _lastActive = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, DateTimeOffset> _lastActive = new(); // read by Presence outside the gate
     private int _inFlight;
 
     public Guid RoomId { get; } = roomId;
@@ -135,6 +135,17 @@ public sealed class LiveRoom(Guid roomId, RoomState state, RoomDocument document
         State.Participants.Values.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => new PresenceParticipant(
             p.ParticipantId, p.Name, RoomViews.RoleName(p.Role), p.Color, p.Online,
             p.Online && (!_lastActive.TryGetValue(p.ParticipantId, out var at) || now - at > idleAfter))).ToList();
+
+    /// <summary>True when the presence (online and idle flags) differs from what this method saw last time.</summary>
+    public bool PresenceChangedSinceLastCheck(IReadOnlyList<PresenceParticipant> presence)
+    {
+        var key = string.Join(';', presence.Select(p => $"{p.ParticipantId:N}{(p.Online ? 1 : 0)}{(p.Idle ? 1 : 0)}"));
+        if (key == _presenceKey) return false;
+        _presenceKey = key;
+        return true;
+    }
+
+    private string? _presenceKey;
 
     /// <summary>A snapshot command when one is due and nothing of this process is in flight; null otherwise.</summary>
     public async Task<TakeSnapshot?> SnapshotIfDueAsync(int every, DateTimeOffset now, bool force = false)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PeerCode.Application.EventStore;
 using PeerCode.Application.Rooms;
 using PeerCode.Domain.Rooms;
@@ -10,7 +11,8 @@ namespace PeerCode.Infrastructure.Rooms;
 /// Follows every room stream through the store's subscription and hands events other processes appended to the rooms
 /// this process has loaded, which send them to their connections. The store is the only thing processes share.
 /// </summary>
-public sealed class RoomFanOut(IEventStore store, RoomRegistry registry, IRoomClients clients, NodeIdentity node, ILogger<RoomFanOut> log)
+public sealed class RoomFanOut(
+    IEventStore store, RoomRegistry registry, IRoomClients clients, NodeIdentity node, TimeProvider clock, IOptions<RoomOptions> options, ILogger<RoomFanOut> log)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
@@ -43,20 +45,30 @@ public sealed class RoomFanOut(IEventStore store, RoomRegistry registry, IRoomCl
         DocumentUpdated u => clients.YjsAsync(room.RoomId, YjsMessages.EncodeSync(SyncStep.Update, u.Update), null),
         AwarenessUpdated a => clients.YjsAsync(room.RoomId, YjsMessages.EncodeAwareness(a.Entry), null),
         ChatMessagePosted c => clients.ChatAsync(room.RoomId, RoomViews.Chat(c)),
-        ParticipantJoined or ParticipantLeft => clients.PresenceAsync(room.RoomId, room.Presence(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(60))),
+        ParticipantJoined or ParticipantLeft => clients.PresenceAsync(room.RoomId, room.Presence(clock.GetUtcNow(), options.Value.IdleAfter)),
         LanguageChanged l => clients.LanguageAsync(room.RoomId, l.Language, l.ParticipantId),
         _ => Task.CompletedTask,
     };
 }
 
-/// <summary>Drops rooms nobody has been connected to for a while (with a snapshot when updates followed the last one).</summary>
-public sealed class RoomSweeper(RoomRegistry registry, RoomSessions sessions, ILogger<RoomSweeper> log) : BackgroundService
+/// <summary>
+/// Every few seconds: tells rooms whose participants turned idle (or active) about it, and drops rooms nobody has been
+/// connected to for a while (with a snapshot when updates followed the last one).
+/// </summary>
+public sealed class RoomSweeper(
+    RoomRegistry registry, RoomSessions sessions, IRoomClients clients, TimeProvider clock, IOptions<RoomOptions> options, ILogger<RoomSweeper> log)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
         while (await timer.WaitForNextTickAsync(ct))
         {
+            foreach (var room in registry.LoadedRooms())
+            {
+                var presence = room.Presence(clock.GetUtcNow(), options.Value.IdleAfter);
+                if (room.PresenceChangedSinceLastCheck(presence)) await clients.PresenceAsync(room.RoomId, presence);
+            }
             foreach (var room in registry.TakeIdle())
             {
                 try { await sessions.SnapshotIfDueAsync(room, force: true, ct); }

@@ -26,6 +26,8 @@ public sealed class RoomRegistry(IEventStore store, IOptions<RoomOptions> option
     public LiveRoom? Loaded(Guid roomId) =>
         _rooms.TryGetValue(roomId, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully ? lazy.Value.Result : null;
 
+    public IEnumerable<LiveRoom> LoadedRooms() => _rooms.Keys.Select(Loaded).OfType<LiveRoom>();
+
     /// <summary>Loads (if needed) and holds the room for one connection; null when the room does not exist.</summary>
     public async Task<LiveRoom?> AcquireAsync(Guid roomId, CancellationToken ct)
     {

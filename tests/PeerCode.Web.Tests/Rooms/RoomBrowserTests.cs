@@ -24,7 +24,7 @@ public sealed class RoomBrowserTests
         {
             ExecutablePath = chromium,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            Args = ChromiumArgs,
         });
         var alice = await OpenAsync(browser, links.GetProperty("interviewer").GetString()!, "Alice");
         var bob = await OpenAsync(browser, links.GetProperty("candidate").GetString()!, "Bob");
@@ -59,6 +59,56 @@ public sealed class RoomBrowserTests
         await alice.ScreenshotAsync(new() { Path = Path.Combine(shots, "room-two-editors.png") });
     }
 
+    [Fact]
+    public async Task Edits_made_while_the_server_is_down_merge_when_the_browsers_reconnect()
+    {
+        var chromium = FindChromium();
+        var data = Repo.NewDataDirectory();
+        var server = await ServerProcess.StartAsync(data);
+        try
+        {
+            using var http = new HttpClient();
+            var created = await (await http.PostAsJsonAsync($"{server.BaseUrl}/api/rooms", new { title = "Offline", language = "go" }))
+                .Content.ReadFromJsonAsync<JsonElement>();
+            var links = created.GetProperty("links");
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ChromiumArgs });
+            var alice = await OpenAsync(browser, links.GetProperty("interviewer").GetString()!, "Alice");
+            var bob = await OpenAsync(browser, links.GetProperty("candidate").GetString()!, "Bob");
+            await alice.Keyboard.TypeAsync("online\n");
+            await bob.Locator(".monaco-editor .view-line").Nth(1).WaitForAsync();
+
+            var port = server.Port;
+            await server.DisposeAsync();
+            await alice.Locator("#status:not(.connected)").WaitForAsync(new() { Timeout = 10_000 });
+            await alice.Keyboard.TypeAsync("from alice ");
+            await bob.Keyboard.PressAsync("Control+Home");
+            await bob.Keyboard.TypeAsync("from bob ");
+
+            server = await ServerProcess.StartAsync(data, port);
+            await alice.Locator("#status.connected").WaitForAsync(new() { Timeout = 30_000 });
+            await bob.Locator("#status.connected").WaitForAsync(new() { Timeout = 30_000 });
+            string a = "", b = "";
+            for (var i = 0; i < 100 && !(a == b && a.Contains("from alice") && a.Contains("from bob")); i++)
+            {
+                await Task.Delay(100);
+                (a, b) = (await EditorTextAsync(alice), await EditorTextAsync(bob));
+            }
+            var shots = Path.Combine(Repo.Root, "artifacts", "screenshots");
+            Directory.CreateDirectory(shots);
+            await alice.ScreenshotAsync(new() { Path = Path.Combine(shots, "room-after-reconnect-alice.png") });
+            await bob.ScreenshotAsync(new() { Path = Path.Combine(shots, "room-after-reconnect-bob.png") });
+            a.Should().Be(b).And.Be("from bob online\nfrom alice ", "both offline edits survive the reconnect");
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
     private static async Task<IPage> OpenAsync(IBrowser browser, string link, string name)
     {
         var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1200, Height = 700 } });
@@ -71,8 +121,12 @@ public sealed class RoomBrowserTests
         return page;
     }
 
-    private static async Task<string> EditorTextAsync(IPage page) =>
-        (await page.Locator(".monaco-editor .view-lines").InnerTextAsync()).Replace('\u00a0', ' ').TrimEnd('\n');
+    /// <summary>The rendered lines in order of position (textContent: decorations such as remote cursors add no text).</summary>
+    private static Task<string> EditorTextAsync(IPage page) => page.EvaluateAsync<string>("""
+        () => [...document.querySelectorAll('.monaco-editor .view-line')]
+          .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+          .map(l => l.textContent.replace(/\u00a0/g, ' ')).join('\n')
+        """);
 
     private static string FindChromium()
     {

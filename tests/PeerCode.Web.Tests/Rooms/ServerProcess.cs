@@ -22,17 +22,20 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     public string BaseUrl { get; }
+    public int Port => new Uri(BaseUrl).Port;
     public string DataDirectory { get; }
     /// <summary>The last 4,000 characters the server printed (for failure messages).</summary>
     public string Output { get { lock (_output) return _output.Length <= 4000 ? _output.ToString() : _output.ToString(_output.Length - 4000, 4000); } }
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArgs)
+    public static Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArgs) => StartAsync(dataDirectory, FreePort(), extraArgs);
+
+    /// <summary>Starts on a given port (to bring a server back where its clients reconnect).</summary>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, int port, params string[] extraArgs)
     {
         var root = Repo.Root;
         var configuration = Repo.Configuration;
         var dll = Path.Combine(root, "src", "Web", "bin", configuration, "net10.0", "PeerCode.Web.dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"Build the web app first ({dll} is missing).");
-        var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
         var info = new ProcessStartInfo("dotnet")
         {
