@@ -191,11 +191,6 @@ export function renderReplay(app: HTMLElement, roomId: string, hash: string): vo
 
   async function fill(): Promise<void> {
     const from = (buffer.length ? buffer[buffer.length - 1].revision : revision) + 1;
-    if (from > lastRevision) {
-      const page = await get<Page>(`events?from=${from}&count=1`).catch(() => null);
-      if (page) lastRevision = page.lastRevision;
-      if (from > lastRevision) return;
-    }
     const page = await get<Page>(`events?from=${from}&count=1000`);
     lastRevision = page.lastRevision;
     // A seek while this page was loading moved the player: drop a page that no longer follows on.
@@ -237,7 +232,9 @@ export function renderReplay(app: HTMLElement, roomId: string, hash: string): vo
     if (!playing) return;
     const dt = lastFrame ? now - lastFrame : 0;
     lastFrame = now;
-    if (buffer.length < 500 && !loading) loading = fill().catch(fail).finally(() => { loading = null; });
+    // Each page also says where the stream ends now, so a room still being recorded keeps playing as it grows.
+    const buffered = buffer.length ? buffer[buffer.length - 1].revision : revision;
+    if (buffer.length < 500 && !loading && buffered < lastRevision) loading = fill().catch(fail).finally(() => { loading = null; });
     clockAt += dt * speed;
     const skipIdle = $<HTMLInputElement>('#skip-idle').checked;
     let applied = 0;
