@@ -1,13 +1,18 @@
 // Benchmarks and operator commands. Each suite prints exactly one JSON line on stdout.
 // Usage: dotnet run -c Release --project tests/PeerCode.Benchmarks -- <command> [options]
 using PeerCode.Benchmarks;
+using PeerCode.Benchmarks.EventStore;
 
 var commands = new Dictionary<string, Func<CommandLine, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["collab"] = CollabBenchmark.RunAsync,
     ["crdt"] = CrdtBenchmark.RunAsync,
+    ["crdt-fuzz"] = CrdtFuzzCommand.RunAsync,
     ["replay"] = ReplayBenchmark.RunAsync,
     ["yjs-apply"] = YjsApplyCommand.RunAsync,
+    ["eventstore"] = EventStoreBenchmark.RunAsync,
+    ["eventstore-xproc"] = CrossProcessBenchmark.RunAsync,
+    ["es-append"] = EventStoreAppendCommand.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))

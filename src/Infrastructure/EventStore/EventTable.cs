@@ -57,7 +57,7 @@ internal static class EventTable
             NodeId: r.IsDBNull(11) ? null : r.GetString(11));
     }
 
-    /// <summary>Appends " AND (...)" for the filter to <paramref name="sql"/> and binds its parameters.</summary>
+    /// <summary>Returns the " AND (...)" SQL for the filter (empty without one) and binds its parameters on <paramref name="command"/>.</summary>
     public static string FilterClause(EventFilter? filter, SqliteCommand command)
     {
         if (filter is null) return "";

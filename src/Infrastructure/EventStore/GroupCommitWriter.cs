@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -8,9 +7,10 @@ namespace PeerCode.Infrastructure.EventStore;
 
 /// <summary>
 /// The only writer of the store in this process: one thread, one connection. It drains every append waiting in
-/// its queue into one transaction, commits (synchronous=FULL: the WAL is fsynced before COMMIT returns) and only
-/// then completes the callers' tasks. Each append is checked (expectation, idempotency) before any of its rows is
-/// inserted, so a rejected append leaves the transaction untouched and the others in the batch still commit.
+/// its queue into one transaction and commits it; the <see cref="WalSyncer"/> completes the callers' tasks once
+/// that commit is fsynced, while this thread goes on with the next batch. Each append is checked (expectation,
+/// idempotency) before any of its rows is inserted, so a rejected append leaves the transaction untouched and the
+/// others in the batch still commit.
 /// </summary>
 internal sealed class GroupCommitWriter : IDisposable
 {
@@ -21,7 +21,7 @@ internal sealed class GroupCommitWriter : IDisposable
     private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
     private readonly SqliteConnection _db;
-    private readonly Action _committed;
+    private readonly WalSyncer _syncer;
     private readonly ILogger _logger;
     private readonly Thread _thread;
 
@@ -30,47 +30,35 @@ internal sealed class GroupCommitWriter : IDisposable
     private readonly Dictionary<string, long> _heads = new(StringComparer.Ordinal);
     private long _dataVersion = -1;
 
-    private readonly SqliteCommand _begin, _commit, _rollback, _version, _head, _findId, _run, _insert;
-    private readonly SqliteParameter _headStream, _findStream, _findId_, _runStream, _runFrom, _runTo;
-    private readonly SqliteParameter[] _ins;
+    private readonly SqliteStatement _begin, _commit, _rollback, _version, _head, _findId, _run, _insert;
 
+    private int _queued;
     private long _transactions;
     private long _appends;
 
-    public GroupCommitWriter(SqliteConnection db, Action committed, ILogger logger)
+    private long _batchFirstPosition;
+    private bool _failedToBegin; // the write lock was not obtained (e.g. another process held it past busy_timeout)
+
+    public GroupCommitWriter(SqliteConnection db, WalSyncer syncer, ILogger logger)
     {
         _db = db;
-        _committed = committed;
+        _syncer = syncer;
         _logger = logger;
-        _begin = Prepare("BEGIN IMMEDIATE");
-        _commit = Prepare("COMMIT");
-        _rollback = Prepare("ROLLBACK");
-        _version = Prepare("PRAGMA data_version");
-        _head = Prepare("SELECT max(revision) FROM events WHERE stream = $s", out _headStream, "$s");
-        _findId = Prepare("SELECT revision FROM events WHERE event_id = $id AND stream = $s LIMIT 1", out _findId_, "$id");
-        _findStream = _findId.Parameters.Add("$s", SqliteType.Text);
-        _run = Prepare("SELECT event_id, position FROM events WHERE stream = $s AND revision BETWEEN $a AND $b ORDER BY revision",
-            out _runStream, "$s");
-        _runFrom = _run.Parameters.Add("$a", SqliteType.Integer);
-        _runTo = _run.Parameters.Add("$b", SqliteType.Integer);
-        _insert = new SqliteCommand(
+        _begin = new SqliteStatement(db, "BEGIN IMMEDIATE");
+        _commit = new SqliteStatement(db, "COMMIT");
+        _rollback = new SqliteStatement(db, "ROLLBACK");
+        _version = new SqliteStatement(db, "PRAGMA data_version");
+        _head = new SqliteStatement(db, "SELECT max(revision) FROM events WHERE stream = ?1");
+        _findId = new SqliteStatement(db, "SELECT revision FROM events WHERE event_id = ?1 AND stream = ?2 LIMIT 1");
+        _run = new SqliteStatement(db, "SELECT event_id, position FROM events WHERE stream = ?1 AND revision BETWEEN ?2 AND ?3 ORDER BY revision");
+        _insert = new SqliteStatement(db,
             "INSERT INTO events(stream, revision, event_id, type, data, correlation_id, causation_id, user_id, client_time, client_offset, node_id, recorded_at) " +
-            "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)", _db);
-        _ins = new SqliteParameter[12];
-        for (var i = 0; i < _ins.Length; i++) _ins[i] = _insert.Parameters.Add($"${i + 1}", SqliteType.Text);
-        _ins[1].SqliteType = SqliteType.Integer;
-        _ins[2].SqliteType = SqliteType.Blob;
-        _ins[4].SqliteType = SqliteType.Blob;
-        _ins[5].SqliteType = SqliteType.Blob;
-        _ins[6].SqliteType = SqliteType.Blob;
-        _ins[8].SqliteType = SqliteType.Integer;
-        _ins[9].SqliteType = SqliteType.Integer;
-        _ins[11].SqliteType = SqliteType.Integer;
+            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
         _thread = new Thread(Run) { IsBackground = true, Name = "eventstore-writer" };
         _thread.Start();
     }
 
-    public int QueueLength => _queue.Reader.Count;
+    public int QueueLength => Volatile.Read(ref _queued);
     public long Transactions => Interlocked.Read(ref _transactions);
     public long AppendsCommitted => Interlocked.Read(ref _appends);
     public bool IsRunning => _thread.IsAlive;
@@ -78,8 +66,12 @@ internal sealed class GroupCommitWriter : IDisposable
     public Task<AppendResult> EnqueueAsync(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events, long bytes, CancellationToken ct)
     {
         var pending = new PendingAppend(stream, expected, events, bytes, ct);
+        Interlocked.Increment(ref _queued);
         if (!_queue.Writer.TryWrite(pending))
+        {
+            Interlocked.Decrement(ref _queued);
             throw new EventStoreUnavailableException("The event store is closed.");
+        }
         return ct.CanBeCanceled ? pending.Task.WaitAsync(ct) : pending.Task;
     }
 
@@ -107,6 +99,7 @@ internal sealed class GroupCommitWriter : IDisposable
             long bytes = 0;
             while (batch.Count < MaxBatchAppends && bytes < MaxBatchBytes && reader.TryRead(out var p))
             {
+                Interlocked.Decrement(ref _queued);
                 if (p.Cancellation.IsCancellationRequested)
                 {
                     p.TrySetCanceled(p.Cancellation);
@@ -118,9 +111,11 @@ internal sealed class GroupCommitWriter : IDisposable
             if (batch.Count == 0) continue;
             if (!TryCommit(batch, out var error))
             {
-                if (batch.Count == 1)
+                if (batch.Count == 1 || _failedToBegin)
                 {
-                    batch[0].TrySetException(new EventStoreUnavailableException($"The append to '{batch[0].Stream}' could not be made durable: {error!.Message}", error));
+                    // nothing to isolate: one append, or the whole store is unavailable (no write lock)
+                    foreach (var p in batch)
+                        p.TrySetException(new EventStoreUnavailableException($"The append to '{p.Stream}' could not be made durable: {error!.Message}", error));
                 }
                 else
                 {
@@ -143,23 +138,28 @@ internal sealed class GroupCommitWriter : IDisposable
         error = null;
         try
         {
-            _begin.ExecuteNonQuery();
-            var version = (long)_version.ExecuteScalar()!;
+            _failedToBegin = true;
+            _begin.Execute();
+            _failedToBegin = false;
+            var version = ReadVersion();
             if (version != _dataVersion || _heads.Count > MaxCachedStreams)
             {
                 _heads.Clear();
                 _dataVersion = version;
             }
             var now = DateTime.UtcNow.Ticks;
+            _batchFirstPosition = long.MaxValue;
             foreach (var p in batch) p.Outcome = Apply(p, now);
-            _commit.ExecuteNonQuery();
+            _syncer.BeginCommit(_batchFirstPosition);
+            _commit.Execute();
         }
         catch (Exception e)
         {
             _heads.Clear();
+            _syncer.CommitFailed();
             try
             {
-                if (_db.Handle is not null && SQLitePCL.raw.sqlite3_get_autocommit(_db.Handle) == 0) _rollback.ExecuteNonQuery();
+                if (_db.Handle is not null && SQLitePCL.raw.sqlite3_get_autocommit(_db.Handle) == 0) _rollback.Execute();
             }
             catch (SqliteException rollbackError)
             {
@@ -170,23 +170,32 @@ internal sealed class GroupCommitWriter : IDisposable
         }
 
         Interlocked.Increment(ref _transactions);
-        var committed = 0;
+        var committed = batch.ToArray();
+        _syncer.Committed(fsyncError => Acknowledge(committed, fsyncError));
+        return true;
+    }
+
+    private void Acknowledge(PendingAppend[] batch, Exception? fsyncError)
+    {
+        var appended = 0;
         foreach (var p in batch)
         {
             switch (p.Outcome)
             {
-                case AppendResult r:
-                    committed++;
+                case AppendResult r when fsyncError is null:
+                    appended++;
                     p.TrySetResult(r);
+                    break;
+                case AppendResult:
+                    p.TrySetException(new EventStoreUnavailableException(
+                        $"The append to '{p.Stream}' was committed but the WAL could not be synced to disk; retry with the same event ids.", fsyncError));
                     break;
                 case Exception e:
                     p.TrySetException(e);
                     break;
             }
         }
-        Interlocked.Add(ref _appends, committed);
-        _committed();
-        return true;
+        Interlocked.Add(ref _appends, appended);
     }
 
     /// <returns>The <see cref="AppendResult"/>, or the exception for this append alone (nothing of it inserted).</returns>
@@ -219,20 +228,24 @@ internal sealed class GroupCommitWriter : IDisposable
         {
             var e = events[i];
             var m = e.Metadata;
-            _ins[0].Value = p.Stream;
-            _ins[1].Value = head + 1 + i;
-            _ins[2].Value = e.EventId.ToByteArray();
-            _ins[3].Value = e.Type;
-            _ins[4].Value = AsArray(e.Data);
-            _ins[5].Value = m.CorrelationId is { } corr ? corr.ToByteArray() : DBNull.Value;
-            _ins[6].Value = m.CausationId is { } cause ? cause.ToByteArray() : DBNull.Value;
-            _ins[7].Value = (object?)m.UserId ?? DBNull.Value;
-            _ins[8].Value = m.ClientTime is { } ct ? ct.UtcTicks : DBNull.Value;
-            _ins[9].Value = m.ClientTime is { } ct2 ? (long)ct2.Offset.TotalMinutes : DBNull.Value;
-            _ins[10].Value = (object?)m.NodeId ?? DBNull.Value;
-            _ins[11].Value = now;
-            _insert.ExecuteNonQuery();
-            position = SQLitePCL.raw.sqlite3_last_insert_rowid(_db.Handle);
+            _insert.Bind(1, p.Stream);
+            _insert.Bind(2, head + 1 + i);
+            _insert.Bind(3, e.EventId);
+            _insert.Bind(4, e.Type);
+            _insert.Bind(5, e.Data.Span);
+            _insert.Bind(6, m.CorrelationId);
+            _insert.Bind(7, m.CausationId);
+            _insert.Bind(8, m.UserId);
+            if (m.ClientTime is { } clientTime)
+            {
+                _insert.Bind(9, clientTime.UtcTicks);
+                _insert.Bind(10, (long)clientTime.Offset.TotalMinutes);
+            }
+            _insert.Bind(11, m.NodeId);
+            _insert.Bind(12, now);
+            _insert.Execute();
+            position = _insert.LastInsertRowId;
+            if (_batchFirstPosition == long.MaxValue) _batchFirstPosition = position;
         }
         var last = head + events.Count;
         _heads[p.Stream] = last;
@@ -243,18 +256,22 @@ internal sealed class GroupCommitWriter : IDisposable
     private object Retry(PendingAppend p, long first)
     {
         var events = p.Events;
-        _runStream.Value = p.Stream;
-        _runFrom.Value = first;
-        _runTo.Value = first + events.Count - 1;
+        _run.Bind(1, p.Stream);
+        _run.Bind(2, first);
+        _run.Bind(3, first + events.Count - 1);
         var matched = 0;
         long position = 0;
-        using (var r = _run.ExecuteReader())
+        try
         {
-            while (r.Read() && matched < events.Count && r.GetGuid(0) == events[matched].EventId)
+            while (matched < events.Count && _run.Step() && _run.Guid(0) == events[matched].EventId)
             {
-                position = r.GetInt64(1);
+                position = _run.Int64(1);
                 matched++;
             }
+        }
+        finally
+        {
+            _run.Reset();
         }
         if (matched != events.Count)
             return new InvalidAppendException(
@@ -275,32 +292,43 @@ internal sealed class GroupCommitWriter : IDisposable
 
     private long FindInStream(string stream, Guid id)
     {
-        _findId_.Value = id.ToByteArray();
-        _findStream.Value = stream;
-        return _findId.ExecuteScalar() is long revision ? revision : -1;
+        _findId.Bind(1, id);
+        _findId.Bind(2, stream);
+        return ScalarOrMinusOne(_findId);
     }
 
     private long Head(string stream)
     {
         if (_heads.TryGetValue(stream, out var head)) return head;
-        _headStream.Value = stream;
-        head = _head.ExecuteScalar() is long r ? r : -1;
+        _head.Bind(1, stream);
+        head = ScalarOrMinusOne(_head);
         _heads[stream] = head;
         return head;
     }
 
-    private static byte[] AsArray(ReadOnlyMemory<byte> data) =>
-        MemoryMarshal.TryGetArray(data, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : data.ToArray();
-
-    private SqliteCommand Prepare(string sql) => new(sql, _db);
-
-    private SqliteCommand Prepare(string sql, out SqliteParameter first, string name)
+    private long ReadVersion()
     {
-        var command = new SqliteCommand(sql, _db);
-        first = command.Parameters.Add(name, name == "$id" ? SqliteType.Blob : SqliteType.Text);
-        return command;
+        try
+        {
+            _version.Step();
+            return _version.Int64(0);
+        }
+        finally
+        {
+            _version.Reset();
+        }
+    }
+
+    private static long ScalarOrMinusOne(SqliteStatement statement)
+    {
+        try
+        {
+            return statement.Step() && !statement.IsNull(0) ? statement.Int64(0) : -1;
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
     private sealed class PendingAppend(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events, long bytes, CancellationToken ct)

@@ -7,26 +7,33 @@ using PeerCode.Application.EventStore;
 namespace PeerCode.Infrastructure.EventStore;
 
 /// <summary>
-/// The embedded event store: one SQLite file (<c>&lt;DataDirectory&gt;/events.db</c>) in WAL mode with synchronous=FULL.
-/// Appends are group-committed by one writer thread and acknowledged once durable; reads and subscriptions use
-/// their own connections. Several processes may open the same file: SQLite serialises their writers, and each
-/// process polls <c>PRAGMA data_version</c> so its subscriptions see the others' events within a few milliseconds.
+/// The embedded event store: one SQLite file (<c>&lt;DataDirectory&gt;/events.db</c>) in WAL mode.
+/// Appends are group-committed by one writer thread (<see cref="GroupCommitWriter"/>) and acknowledged only after
+/// the WAL holding them is fsynced (<see cref="WalSyncer"/>); reads and subscriptions use their own connections.
+/// Several processes may open the same file: SQLite serialises their writers, and each process polls
+/// <c>PRAGMA data_version</c> so its subscriptions see the others' events within a few milliseconds.
+/// An append whose caller cancels after it was queued may still be committed; retrying with the same event ids is safe.
 /// </summary>
 public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposable
 {
-    /// <summary>How often a subscription-less change check runs for commits made by other processes.</summary>
+    /// <summary>How often this process checks the file for commits made by other processes.</summary>
     public static readonly TimeSpan ExternalPollInterval = TimeSpan.FromMilliseconds(5);
 
     private const int PageSize = 512;
+    private const long MaxPageBytes = 8L * 1024 * 1024;
+    private const long MaxWalFrames = 64 * 1024;
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly EventStoreOptions _options;
     private readonly ILogger _logger;
     private readonly string _readConnectionString;
     private readonly SqliteConnection _writeConnection;
     private readonly GroupCommitWriter _writer;
+    private readonly WalSyncer _syncer;
     private readonly CommitSignal _signal = new();
     private readonly CancellationTokenSource _closing = new();
     private readonly Thread _poller;
+    private readonly Thread _checkpointer;
     private int _disposed;
 
     public SqliteEventStore(EventStoreOptions options, ILogger<SqliteEventStore>? logger = null)
@@ -38,19 +45,37 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
 
         var builder = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false };
         _writeConnection = new SqliteConnection(builder.ToString());
-        _writeConnection.Open();
-        Execute(_writeConnection, "PRAGMA busy_timeout = 10000");
-        Execute(_writeConnection, "PRAGMA journal_mode = WAL");
-        Execute(_writeConnection, "PRAGMA synchronous = FULL");
-        CreateSchema();
+        try
+        {
+            _writeConnection.Open();
+            Execute(_writeConnection, "PRAGMA busy_timeout = 10000");
+            // The writer probes two random-keyed indexes (stream heads, event ids) per append: keep them in memory.
+            Execute(_writeConnection, "PRAGMA cache_size = -32768");
+            // Checkpoints run on their own thread (see Checkpoint), never inside an append's COMMIT.
+            Execute(_writeConnection, "PRAGMA wal_autocheckpoint = 0");
+            Execute(_writeConnection, "PRAGMA journal_mode = WAL");
+            // NORMAL: COMMIT writes the WAL without fsync; WalSyncer fsyncs it before any append is acknowledged.
+            Execute(_writeConnection, "PRAGMA synchronous = NORMAL");
+            CreateSchema();
+            _syncer = new WalSyncer(DatabasePath + "-wal", _signal.Raise, _logger);
+        }
+        catch (Exception e) when (e is SqliteException or IOException or EventStoreException)
+        {
+            _writeConnection.Dispose();
+            throw new EventStoreUnavailableException($"Could not open the event store at {DatabasePath}: {e.Message}", e);
+        }
 
         builder.Pooling = true;
         builder.Mode = SqliteOpenMode.ReadWrite;
         _readConnectionString = builder.ToString();
 
-        _writer = new GroupCommitWriter(_writeConnection, _signal.Raise, _logger);
-        _poller = new Thread(PollExternalCommits) { IsBackground = true, Name = "eventstore-poller" };
+        _writer = new GroupCommitWriter(_writeConnection, _syncer, _logger);
+        var pollConnection = OpenRead();
+        _poller = new Thread(() => PollExternalCommits(pollConnection)) { IsBackground = true, Name = "eventstore-poller" };
         _poller.Start();
+        var checkpointConnection = OpenRead();
+        _checkpointer = new Thread(() => Checkpoint(checkpointConnection)) { IsBackground = true, Name = "eventstore-checkpointer" };
+        _checkpointer.Start();
     }
 
     /// <summary>Full path of the database file.</summary>
@@ -67,6 +92,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
 
     public bool IsOpen => Volatile.Read(ref _disposed) == 0 && _writer.IsRunning;
 
+    /// <summary>False if the thread that notices other processes' commits has stopped (see the log).</summary>
+    public bool IsWatchingOtherProcesses => _poller.IsAlive;
+
     public Task<AppendResult> AppendAsync(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
@@ -77,7 +105,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
     public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(
         string stream, long fromRevision, Direction direction, int maxCount, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        AppendValidator.ValidateStreamName(stream, _options);
+        ArgumentException.ThrowIfNullOrEmpty(stream);
         CheckRead(fromRevision, maxCount);
         using var connection = OpenRead();
         using var command = connection.CreateCommand();
@@ -111,7 +139,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
 
     public IAsyncEnumerable<SubscriptionMessage> SubscribeToStreamAsync(string stream, long? afterRevision, CancellationToken ct)
     {
-        AppendValidator.ValidateStreamName(stream, _options);
+        ArgumentException.ThrowIfNullOrEmpty(stream);
         if (afterRevision < 0) throw new ArgumentOutOfRangeException(nameof(afterRevision), afterRevision, "A checkpoint revision is 0 or more (null means from the start).");
         return SubscribeAsync(command =>
         {
@@ -136,7 +164,6 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
     private async IAsyncEnumerable<SubscriptionMessage> SubscribeAsync(
         Func<SqliteCommand, string> bindAndGetSql, long? after, Func<RecordedEvent, long> key, [EnumeratorCancellation] CancellationToken ct)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _closing.Token);
         using var connection = OpenRead();
         using var command = connection.CreateCommand();
@@ -147,19 +174,38 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         var page = new List<RecordedEvent>(PageSize);
         while (true)
         {
+            ct.ThrowIfCancellationRequested();
+            if (_closing.IsCancellationRequested) throw new EventStoreUnavailableException("The event store was closed while a subscription was open.");
             var next = _signal.Next;
             page.Clear();
             afterParameter.Value = cursor ?? -1;
+            var pageFull = false;
             using (var reader = command.ExecuteReader())
             {
-                while (reader.Read()) page.Add(EventTable.Read(reader));
+                long bytes = 0;
+                while (!pageFull && reader.Read())
+                {
+                    var e = EventTable.Read(reader);
+                    page.Add(e);
+                    bytes += e.Data.Length;
+                    pageFull = page.Count == PageSize || bytes >= MaxPageBytes;
+                }
             }
+            // Read after the snapshot was taken: a batch in that snapshot still waiting for its fsync has
+            // positions at or above this bound, so it is held back until the syncer signals.
+            var visibleBelow = _syncer.VisibleBelow;
+            var heldBack = false;
             foreach (var e in page)
             {
+                if (e.GlobalPosition >= visibleBelow)
+                {
+                    heldBack = true;
+                    break;
+                }
                 cursor = key(e);
                 yield return new SubscriptionMessage.Event(e);
             }
-            if (page.Count == PageSize) continue;
+            if (pageFull && !heldBack) continue;
             if (!caughtUp)
             {
                 caughtUp = true;
@@ -176,11 +222,11 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         }
     }
 
-    private void PollExternalCommits()
+    private void PollExternalCommits(SqliteConnection connection)
     {
         try
         {
-            using var connection = OpenRead();
+            using var _ = connection;
             using var version = connection.CreateCommand();
             version.CommandText = "PRAGMA data_version";
             var last = (long)version.ExecuteScalar()!;
@@ -195,6 +241,44 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         catch (SqliteException e)
         {
             _logger.LogError(e, "The event store stopped watching {Path} for other processes' commits", DatabasePath);
+        }
+    }
+
+    /// <summary>
+    /// Copies committed WAL frames into the database file in the background (PASSIVE: never blocks appends or
+    /// reads), so COMMIT only ever writes and syncs the WAL. If the WAL still grows past a bound under constant
+    /// load, a RESTART checkpoint briefly waits for the writers so the WAL is reused from its start.
+    /// </summary>
+    private void Checkpoint(SqliteConnection connection)
+    {
+        try
+        {
+            using var _ = connection;
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous = FULL";
+            command.ExecuteNonQuery();
+            var lastVersion = -1L;
+            while (!_closing.Token.WaitHandle.WaitOne(CheckpointInterval))
+            {
+                command.CommandText = "PRAGMA data_version";
+                var version = (long)command.ExecuteScalar()!;
+                if (version == lastVersion) continue;
+                lastVersion = version;
+                command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                using (var reader = command.ExecuteReader())
+                {
+                    if (reader.Read() && reader.GetInt64(1) > MaxWalFrames)
+                    {
+                        reader.Close();
+                        command.CommandText = "PRAGMA wal_checkpoint(RESTART)";
+                        command.ExecuteNonQuery();
+                    }
+                }
+            }
+        }
+        catch (SqliteException e)
+        {
+            _logger.LogError(e, "The event store's checkpointer for {Path} stopped; the WAL file will grow until restart", DatabasePath);
         }
     }
 
@@ -246,8 +330,10 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _writer.Dispose();
+        _syncer.Dispose();
         _closing.Cancel();
         _poller.Join();
+        _checkpointer.Join();
         _writeConnection.Dispose();
         using (var pooled = new SqliteConnection(_readConnectionString)) SqliteConnection.ClearPool(pooled);
     }

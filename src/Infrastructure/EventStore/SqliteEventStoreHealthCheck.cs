@@ -13,6 +13,7 @@ public sealed class SqliteEventStoreHealthCheck(SqliteEventStore store) : IHealt
             ["writerQueueLength"] = store.WriterQueueLength,
             ["transactions"] = store.Transactions,
             ["appendsCommitted"] = store.AppendsCommitted,
+            ["watchingOtherProcesses"] = store.IsWatchingOtherProcesses,
         };
         if (!store.IsOpen)
             return Task.FromResult(HealthCheckResult.Unhealthy("The event store is closed or its writer stopped.", data: data));
@@ -24,6 +25,8 @@ public sealed class SqliteEventStoreHealthCheck(SqliteEventStore store) : IHealt
         {
             return Task.FromResult(HealthCheckResult.Unhealthy($"Reading {store.DatabasePath} failed: {e.Message}", e, data));
         }
-        return Task.FromResult(HealthCheckResult.Healthy($"SQLite event store at {store.DatabasePath}", data));
+        return Task.FromResult(store.IsWatchingOtherProcesses
+            ? HealthCheckResult.Healthy($"SQLite event store at {store.DatabasePath}", data)
+            : HealthCheckResult.Degraded("The event store no longer notices other processes' commits; subscriptions see only this process's appends.", data: data));
     }
 }

@@ -123,6 +123,26 @@ public sealed class RoomHubTests
     }
 
     [Fact]
+    public async Task A_room_nobody_is_in_is_dropped_from_memory_with_a_snapshot_and_reloads_from_it_with_the_same_text()
+    {
+        var data = Repo.NewDataDirectory();
+        await using var server = await ServerProcess.StartAsync(data, "--PeerCode:Rooms:UnloadAfter", "00:00:01", "--PeerCode:Rooms:SnapshotEvery", "100000");
+        var written = await HubScenario.RunAsync("write", server.BaseUrl, new { pieces = new[] { "one ", "two ", "three" } });
+        var roomId = Guid.Parse(written.GetProperty("roomId").GetString()!);
+
+        DocumentSnapshotTaken? snapshot = null;
+        for (var i = 0; i < 100 && snapshot is null; i++)
+        {
+            await Task.Delay(200);
+            snapshot = (await ReadRoomAsync(data, roomId)).OfType<DocumentSnapshotTaken>().LastOrDefault();
+        }
+        snapshot.Should().NotBeNull("the sweeper drops an idle room and snapshots the updates since the last snapshot");
+
+        var read = await HubScenario.RunAsync("read", server.BaseUrl, new { roomId = roomId.ToString(), tokens = written.GetProperty("tokens") });
+        read.GetProperty("text").GetString().Should().Be("one two three");
+    }
+
+    [Fact]
     public async Task Two_server_processes_on_one_store_serve_one_room_edits_cursors_chat_and_presence_cross_between_them()
     {
         var data = Repo.NewDataDirectory();

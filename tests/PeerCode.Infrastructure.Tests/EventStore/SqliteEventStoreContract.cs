@@ -1,0 +1,3 @@
+namespace PeerCode.Infrastructure.Tests.EventStore;
+
+public sealed class SqliteEventStoreContract : EventStoreContract<SqliteStoreFactory>;
