@@ -48,13 +48,20 @@ public static class ReplayBenchmark
 
             var times = new double[seeks];
             var documentTimes = new double[seeks];
+            // CPU time of the process per seek: what a seek costs without the waits for a core on a busy machine.
+            var cpuTimes = new double[seeks];
+            using var self = Process.GetCurrentProcess();
             var timeline = await replay.TimelineAsync(roomId, CancellationToken.None);
             for (var i = 0; i < seeks; i++)
             {
                 var at = random.NextInt64(0, final.LastRevision + 1);
+                self.Refresh();
+                var cpu = self.TotalProcessorTime;
                 sw.Restart();
                 var state = await replay.StateAsync(grant, new ReplayPoint.AtRevision(at), includeDocument: false, CancellationToken.None);
                 times[i] = sw.Elapsed.TotalMilliseconds;
+                self.Refresh();
+                cpuTimes[i] = (self.TotalProcessorTime - cpu).TotalMilliseconds;
                 if (state.Revision != at) correct = false;
                 // The CRDT part alone (nearest snapshot + updates after it), to tell it from the rest of a seek.
                 sw.Restart();
@@ -63,7 +70,9 @@ public static class ReplayBenchmark
             }
             Array.Sort(times);
             Array.Sort(documentTimes);
+            Array.Sort(cpuTimes);
             double P(double q) => times[Math.Min(times.Length - 1, (int)Math.Ceiling(q * times.Length) - 1)];
+            double C(double q) => cpuTimes[Math.Min(cpuTimes.Length - 1, (int)Math.Ceiling(q * cpuTimes.Length) - 1)];
             double D(double q) => documentTimes[Math.Min(documentTimes.Length - 1, (int)Math.Ceiling(q * documentTimes.Length) - 1)];
             var line = new JsonObject
             {
@@ -75,6 +84,9 @@ public static class ReplayBenchmark
                 ["seekP50Ms"] = Math.Round(P(0.50), 2),
                 ["seekP99Ms"] = Math.Round(P(0.99), 2),
                 ["seekMaxMs"] = Math.Round(times[^1], 2),
+                ["seekCpuP50Ms"] = Math.Round(C(0.50), 2),
+                ["seekCpuP99Ms"] = Math.Round(C(0.99), 2),
+                ["loadAverage"] = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : null,
                 ["documentP50Ms"] = Math.Round(D(0.50), 2),
                 ["documentP99Ms"] = Math.Round(D(0.99), 2),
                 ["storedBytes"] = storedBytes,

@@ -40,7 +40,6 @@ public sealed record InterviewSummary(ReplayState Final, InterviewFigures Figure
 
     public static string Markdown(InterviewSummary s)
     {
-        var f = s.Figures;
         var md = new StringBuilder();
         md.Append("# Interview summary: ").Append(s.Final.Title).Append("\n\n");
         md.Append("## Timeline\n\n| Figure | Value |\n| --- | --- |\n");
