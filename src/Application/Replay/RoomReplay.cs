@@ -62,7 +62,7 @@ public sealed class RoomReplay(IEventStore store)
         if (created is null) throw new ReplayException(ReplayRefusal.RoomNotFound, "There is no such room. Check the link.");
         if (string.IsNullOrEmpty(token))
             throw new ReplayException(ReplayRefusal.NoToken, "Replay needs the room's interviewer or observer link token, as 'Authorization: Bearer <token>' or '?token='.");
-        var role = RoomState.Initial with { Exists = true, TokenHashes = created.TokenHashes } is var s ? s.RoleForTokenHash(RoomLinks.Hash(token)) : null;
+        var role = RoomState.Evolve(RoomState.Initial, created).RoleForTokenHash(RoomLinks.Hash(token));
         return role switch
         {
             null => throw new ReplayException(ReplayRefusal.InvalidToken, "This token does not open this room. Use the interviewer's or an observer's link."),

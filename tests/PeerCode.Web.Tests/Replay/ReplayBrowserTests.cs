@@ -76,6 +76,8 @@ public sealed class ReplayBrowserTests
         await player.Locator(".replay.ready").WaitForAsync(new() { Timeout = 30_000 });
         (await EditorTextAsync(player)).Should().BeEmpty("revision 0 is the room's creation");
         (await player.Locator("#markers .marker.paste").CountAsync()).Should().Be(1);
+        (await player.Locator("#markers .marker.join").CountAsync()).Should().Be(1);
+        (await player.Locator("#markers .marker.chat").CountAsync()).Should().Be(1);
         (await player.Locator("#markers .marker.focus-lost").CountAsync()).Should().BeGreaterThanOrEqualTo(1, "closing the room window may blur it once more");
 
         await player.SelectOptionAsync("#speed", "32");
