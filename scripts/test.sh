@@ -9,6 +9,15 @@ ensure_node
 for d in $(npm_projects); do ensure_npm "$d"; done
 ensure_client_app
 
+# docker-compose.yml must stay valid; checked when a docker client with compose is present.
+if docker compose version >/dev/null 2>&1; then
+  say "validating docker-compose.yml"; docker compose -f docker-compose.yml config -q
+elif command -v docker-compose >/dev/null 2>&1; then
+  say "validating docker-compose.yml"; docker-compose -f docker-compose.yml config -q
+else
+  say "docker compose not present: docker-compose.yml not validated"
+fi
+
 say "building (Release)"
 dotnet build PeerCode.sln -c Release -nologo -clp:ErrorsOnly
 

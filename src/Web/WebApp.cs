@@ -1,7 +1,10 @@
 using PeerCode.Infrastructure.EventStore;
+using PeerCode.Infrastructure.EventStore.EventStoreDb;
+using PeerCode.Infrastructure.Runs;
 using PeerCode.Web.Health;
 using PeerCode.Web.Replay;
 using PeerCode.Web.Rooms;
+using PeerCode.Web.Runs;
 
 namespace PeerCode.Web;
 
@@ -22,7 +25,10 @@ public static class WebApp
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
-        builder.Services.AddPeerCodeEventStore(builder.Configuration);
+        // EventStore:ConnectionString (esdb://...) selects EventStoreDB; otherwise the embedded SQLite store.
+        if (!builder.Services.AddEventStoreDbIfConfigured(builder.Configuration))
+            builder.Services.AddPeerCodeEventStore(builder.Configuration);
+        builder.Services.AddRunSandbox(builder.Configuration["PeerCode:SandboxRoot"] ?? Path.Combine(Path.GetTempPath(), "peercode-sandbox"));
         builder.Services.AddPeerCodeRooms(builder.Configuration);
         builder.Services.AddSingleton<PeerCode.Application.Replay.RoomReplay>();
 
@@ -31,6 +37,7 @@ public static class WebApp
         app.UseStatusCodePages();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthApi();
+        app.MapLanguagesApi();
         app.UseStaticFiles();
         app.MapRooms();
         app.MapReplayApi();

@@ -13,6 +13,9 @@ var commands = new Dictionary<string, Func<CommandLine, Task<int>>>(StringCompar
     ["eventstore"] = EventStoreBenchmark.RunAsync,
     ["eventstore-xproc"] = CrossProcessBenchmark.RunAsync,
     ["es-append"] = EventStoreAppendCommand.RunAsync,
+    ["esdb-append"] = EventStoreDbAppendBenchmark.RunAsync,
+    ["sandbox"] = SandboxBenchmark.RunAsync,
+    ["run-file"] = SandboxBenchmark.RunFileAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))

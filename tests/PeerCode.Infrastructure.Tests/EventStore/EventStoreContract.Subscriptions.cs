@@ -6,7 +6,7 @@ namespace PeerCode.Infrastructure.Tests.EventStore;
 
 public abstract partial class EventStoreContract<TFactory>
 {
-    [Fact]
+    [AdapterFact]
     public async Task Stream_subscription_delivers_history_then_CaughtUp_then_live_events_of_that_stream_only()
     {
         var stream = NewStream();
@@ -27,7 +27,7 @@ public abstract partial class EventStoreContract<TFactory>
         messages.OfType<SubscriptionMessage.Event>().Select(e => e.Recorded.Revision).Should().Equal(0, 1, 2, 3, 4);
     }
 
-    [Fact]
+    [AdapterFact]
     public async Task A_long_history_and_a_history_of_1_MiB_events_are_delivered_completely_before_CaughtUp()
     {
         var many = NewStream();
@@ -48,7 +48,7 @@ public abstract partial class EventStoreContract<TFactory>
         bigMessages[^1].Should().Be(new SubscriptionMessage.CaughtUp(11));
     }
 
-    [Fact]
+    [AdapterFact]
     public async Task Cancelling_a_live_subscription_ends_it_with_OperationCanceledException()
     {
         var stream = NewStream();
@@ -64,7 +64,7 @@ public abstract partial class EventStoreContract<TFactory>
         await enumerator.DisposeAsync();
     }
 
-    [Fact]
+    [AdapterFact]
     public async Task Stream_subscription_from_a_checkpoint_starts_after_it()
     {
         var stream = NewStream();
@@ -77,7 +77,7 @@ public abstract partial class EventStoreContract<TFactory>
         messages[^1].Should().Be(new SubscriptionMessage.CaughtUp(3));
     }
 
-    [Fact]
+    [AdapterFact]
     public async Task Subscription_to_a_stream_that_does_not_exist_yet_is_caught_up_at_once_and_sees_its_first_event()
     {
         var stream = NewStream();
@@ -91,7 +91,7 @@ public abstract partial class EventStoreContract<TFactory>
         messages[1].Should().BeOfType<SubscriptionMessage.Event>().Which.Recorded.EventId.Should().Be(first.EventId);
     }
 
-    [Fact]
+    [AdapterFact]
     public async Task Filtered_all_subscription_resumes_after_the_consumers_checkpoint_with_matching_events_only()
     {
         var rooms = NewStream("room");
@@ -117,7 +117,7 @@ public abstract partial class EventStoreContract<TFactory>
     /// subscription started from a random checkpoint in the middle of the history delivers exactly what ReadAll
     /// returns after that checkpoint: same events, same order, no gap, no duplicate, one CaughtUp after the history.
     /// </summary>
-    [Theory]
+    [AdapterTheory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
@@ -152,7 +152,7 @@ public abstract partial class EventStoreContract<TFactory>
     }
 
     /// <summary>Property: writers racing on one stream with exact expectations (losers re-read and retry); the stream subscription equals ReadStream.</summary>
-    [Theory]
+    [AdapterTheory]
     [InlineData(11)]
     [InlineData(12)]
     public async Task Stream_subscription_under_racing_exact_writers_delivers_exactly_ReadStream(int seed)

@@ -1,0 +1,446 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using PeerCode.Application.EventStore;
+using PeerCode.Infrastructure.EventStore.EventStoreDb.Protocol.Streams;
+
+namespace PeerCode.Infrastructure.EventStore.EventStoreDb;
+
+/// <summary>
+/// The event store port on EventStoreDB (checked against 23.10), spoken as gRPC over one shared HTTP/2
+/// <see cref="HttpClient"/>. Positions: the port's GlobalPosition is EventStoreDB's commit position (see
+/// <see cref="AllPosition"/>). Reads and subscriptions of $all leave out EventStoreDB's own system events.
+/// </summary>
+public sealed class EventStoreDbEventStore : IEventStore, IDisposable
+{
+    internal const string ReadMethod = "/event_store.client.streams.Streams/Read";
+    internal const string AppendMethod = "/event_store.client.streams.Streams/Append";
+
+    /// <summary>Limits shared with the embedded store, so that one contract holds for both.</summary>
+    public const int MaxTypeLength = 200;
+    public const int MaxMetadataStringLength = 256;
+
+    private readonly EventStoreDbSettings _settings;
+    private readonly GrpcTransport _transport;
+    private readonly SemaphoreSlim _batchOpening = new(1, 1);
+    private volatile BatchAppendSession? _batch;
+
+    public EventStoreDbEventStore(EventStoreDbSettings settings)
+    {
+        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        _transport = new GrpcTransport(settings);
+    }
+
+    /// <summary>
+    /// An adapter for <paramref name="connectionString"/> (<c>esdb://host:2113?tls=false</c>). Nothing is dialled yet:
+    /// the first call opens the HTTP/2 connection, and a lost connection is reopened by the next call.
+    /// </summary>
+    /// <exception cref="InvalidConnectionStringException">The connection string is malformed or uses an unsupported option.</exception>
+    public static EventStoreDbEventStore Connect(string connectionString) => new(EventStoreDbSettings.Parse(connectionString));
+
+    public EventStoreDbSettings Settings => _settings;
+
+    public void Dispose()
+    {
+        _batch?.Dispose();
+        _transport.Dispose();
+    }
+
+    // ---- append ----
+
+    public async Task<AppendResult> AppendAsync(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
+    {
+        ValidateAppend(stream, expected, events);
+        var requests = EventStoreDbMessages.Append(stream, expected, events, _settings.UuidFormat);
+
+        AppendResult result;
+        if (_settings.UseBatchAppend)
+        {
+            var correlationId = Guid.NewGuid();
+            var request = EventStoreDbMessages.BatchAppend(correlationId, stream, expected, requests.Skip(1).Select(r => r.ProposedMessage),
+                _settings.DefaultDeadline, _settings.UuidFormat);
+            var session = await BatchSessionAsync(ct).ConfigureAwait(false);
+            var response = await session.AppendAsync(correlationId, request, _settings.DefaultDeadline, ct).ConfigureAwait(false);
+            result = EventStoreDbMessages.ToAppendResult(response, stream, expected);
+        }
+        else
+        {
+            var response = await _transport.CallAsync(AppendMethod, GrpcTransport.Frame(requests), AppendResp.Parser, _settings.DefaultDeadline, stream, ct)
+                .ConfigureAwait(false);
+            result = EventStoreDbMessages.ToAppendResult(response, stream, expected);
+        }
+        if (result.GlobalPosition >= 0) return result;
+
+        // A success without a position (EventStoreDB may answer an idempotent re-append so): the position of the
+        // stream's last written event is the original result the port promises.
+        await foreach (var last in ReadStreamAsync(stream, result.NextExpectedRevision, Direction.Backwards, 1, ct).ConfigureAwait(false))
+            return result with { GlobalPosition = last.GlobalPosition };
+        throw new EventStoreUnavailableException($"EventStoreDB acknowledged the append to '{stream}' at revision {result.NextExpectedRevision} but that event cannot be read back.");
+    }
+
+    /// <summary>The open BatchAppend call, or a new one if there is none or the last one broke.</summary>
+    private async Task<BatchAppendSession> BatchSessionAsync(CancellationToken ct)
+    {
+        if (_batch is { IsBroken: false } open) return open;
+        await _batchOpening.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_batch is { IsBroken: false } opened) return opened;
+            _batch?.Dispose();
+            return _batch = new BatchAppendSession(_transport);
+        }
+        finally
+        {
+            _batchOpening.Release();
+        }
+    }
+
+    /// <summary>
+    /// The port's rules for bad input, the same as the embedded store's (so both adapters pass one contract), plus
+    /// EventStoreDB's reservation of names starting with '$'. Nothing reaches the server when one fails.
+    /// </summary>
+    private void ValidateAppend(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events)
+    {
+        ValidateStreamName(stream);
+        if (expected.Kind is not (ExpectedKind.Any or ExpectedKind.NoStream or ExpectedKind.StreamExists or ExpectedKind.Exact))
+            throw new InvalidAppendException($"Unknown expected revision kind {(int)expected.Kind}; use Any, NoStream, StreamExists or Exact.");
+        if (expected.Kind == ExpectedKind.Exact && expected.Revision < 0)
+            throw new InvalidAppendException($"An exact expected revision must be 0 or more, got {expected.Revision}.");
+        if (events is null || events.Count == 0)
+            throw new InvalidAppendException($"An append to '{stream}' needs at least one event.");
+        var ids = new HashSet<Guid>();
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i] ?? throw new InvalidAppendException($"Event #{i} of the append to '{stream}' is null.");
+            if (e.EventId == Guid.Empty)
+                throw new InvalidAppendException($"Event #{i} of the append to '{stream}' has an empty event id.");
+            if (!ids.Add(e.EventId))
+                throw new InvalidAppendException($"Event id {e.EventId} appears twice in one append to '{stream}'.");
+            if (string.IsNullOrEmpty(e.Type) || e.Type.Length > MaxTypeLength || e.Type.StartsWith('$') || e.Type.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+                throw new InvalidAppendException(
+                    $"Event #{i} of the append to '{stream}' has type '{e.Type}'; a type is 1-{MaxTypeLength} characters without whitespace or control characters and does not start with '$' (reserved by EventStoreDB).");
+            if (e.Data.Length > _settings.MaxEventBytes)
+                throw new InvalidAppendException($"Event #{i} ({e.Type}) of the append to '{stream}' is {e.Data.Length} bytes; the limit is {_settings.MaxEventBytes} bytes.");
+            if (!IsJson(e.Data.Span))
+                throw new InvalidAppendException($"Event #{i} ({e.Type}) of the append to '{stream}': data is not one well-formed UTF-8 JSON value.");
+            var m = e.Metadata ?? throw new InvalidAppendException($"Event #{i} of the append to '{stream}' has null metadata; use EventMetadata.Empty.");
+            if (m.UserId is { Length: > MaxMetadataStringLength } || m.NodeId is { Length: > MaxMetadataStringLength })
+                throw new InvalidAppendException($"Event #{i} of the append to '{stream}': user id and node id are limited to {MaxMetadataStringLength} characters.");
+        }
+    }
+
+    private void ValidateStreamName(string stream)
+    {
+        if (string.IsNullOrWhiteSpace(stream))
+            throw new InvalidAppendException("A stream name must not be empty or blank.");
+        if (stream.Length > _settings.MaxStreamNameLength)
+            throw new InvalidAppendException($"Stream name '{stream[..20]}...' is {stream.Length} characters; the limit is {_settings.MaxStreamNameLength}.");
+        if (stream.StartsWith('$'))
+            throw new InvalidAppendException($"Stream '{stream}' starts with '$', which EventStoreDB reserves for system streams.");
+        foreach (var c in stream)
+        {
+            if (char.IsControl(c))
+                throw new InvalidAppendException($"Stream name '{stream}' contains a control character (U+{(int)c:X4}).");
+        }
+    }
+
+    private static bool IsJson(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty) return false;
+        var reader = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = 256 });
+        try
+        {
+            while (reader.Read()) { }
+            return true; // a complete reader rejects anything after the value but whitespace
+        }
+        catch (JsonException)
+        {
+            return false; // "not JSON" is the answer here, turned into InvalidAppendException by the caller
+        }
+    }
+
+    // ---- reads ----
+
+    public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string stream, long fromRevision, Direction direction, int maxCount,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        ArgumentOutOfRangeException.ThrowIfNegative(fromRevision);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        if (maxCount == 0) yield break;
+
+        var request = EventStoreDbMessages.ReadStream(stream, fromRevision, direction, maxCount, _settings.UuidFormat);
+        await using var call = await _transport.OpenAsync(ReadMethod, GrpcTransport.Frame([request]), ReadResp.Parser, _settings.DefaultDeadline, stream, ct)
+            .ConfigureAwait(false);
+        while (await call.ReadAsync().ConfigureAwait(false) is { } response)
+        {
+            switch (response.ContentCase)
+            {
+                case ReadResp.ContentOneofCase.Event:
+                    yield return EventStoreDbMessages.ToRecordedEvent(response.Event).Event;
+                    break;
+                case ReadResp.ContentOneofCase.StreamNotFound:
+                    yield break; // the port reads a missing stream as an empty one
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition, Direction direction, int maxCount, EventFilter? filter = null,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fromPosition);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        if (maxCount == 0) yield break;
+        var serverFilter = ServerFilter.From(filter);
+        var remaining = maxCount;
+
+        // EventStoreDB reads $all from a (commit, prepare) pair that must be where an event record starts; the port
+        // hands out commit positions, and prepare == commit for every gRPC-written event (see AllPosition), so a
+        // position taken from an event is sent as (P, P). Two more cases:
+        // - Forwards from "one past an event" (P + 1, the natural way to say "after P"): the server refuses the
+        //   position (gRPC status Unknown, "invalid position"), so the read is retried from (P, P) without P.
+        // - Backwards, whether the event at the position itself is included is not in our facts, so it is fetched on
+        //   its own (a forward read of one) and anything at or after it is dropped from the backward pages: right
+        //   under either server behaviour, for one small extra read.
+        AllPosition? cursor = null;
+        AllPosition? skipFrom = null; // forwards: skip events at or before it; backwards: at or after it
+        var mayBeOnePast = false;
+        if (fromPosition == StreamPosition.End)
+        {
+            if (direction == Direction.Forwards) yield break; // nothing comes after the end
+        }
+        else if (direction == Direction.Forwards)
+        {
+            cursor = fromPosition == StreamPosition.Start ? null : AllPosition.FromGlobal(fromPosition);
+            mayBeOnePast = cursor is not null;
+        }
+        else
+        {
+            var at = AllPosition.FromGlobal(fromPosition);
+            var (headCall, head) = await OpenAllPageAsync(at, Direction.Forwards, 1, serverFilter, ct).ConfigureAwait(false);
+            await using (headCall.ConfigureAwait(false))
+            {
+                if (head?.Event is { } e && EventStoreDbMessages.ToRecordedEvent(e).Event is var atEvent
+                    && atEvent.GlobalPosition == fromPosition && serverFilter.Accepts(atEvent))
+                {
+                    yield return atEvent;
+                    remaining--;
+                }
+            }
+            cursor = at;
+            skipFrom = at;
+        }
+
+        // Pages: one usually suffices; more are needed only when the client-side type check or the backward overlap
+        // above dropped events from a full page.
+        while (remaining > 0)
+        {
+            var requested = remaining;
+            GrpcTransport.ServerStream<ReadResp> call;
+            ReadResp? response;
+            if (mayBeOnePast)
+            {
+                mayBeOnePast = false;
+                try
+                {
+                    (call, response) = await OpenAllPageAsync(cursor, direction, requested, serverFilter, ct).ConfigureAwait(false);
+                }
+                catch (EventStoreUnavailableException e) when (e.Data[GrpcStatus.DataKey] is GrpcStatus.Unknown)
+                {
+                    cursor = AllPosition.FromGlobal(fromPosition - 1);
+                    skipFrom = cursor;
+                    (call, response) = await OpenAllPageAsync(cursor, direction, requested, serverFilter, ct).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                (call, response) = await OpenAllPageAsync(cursor, direction, requested, serverFilter, ct).ConfigureAwait(false);
+            }
+
+            await using (call.ConfigureAwait(false))
+            {
+                var returned = 0;
+                AllPosition? last = null;
+                for (; response is not null; response = await call.ReadAsync().ConfigureAwait(false))
+                {
+                    if (response.ContentCase != ReadResp.ContentOneofCase.Event) continue;
+                    var item = EventStoreDbMessages.ToRecordedEvent(response.Event);
+                    returned++;
+                    last = item.Position;
+                    if (skipFrom is { } skip && (direction == Direction.Forwards ? item.Position.Commit <= skip.Commit : item.Position.Commit >= skip.Commit))
+                        continue;
+                    if (!serverFilter.Accepts(item.Event)) continue;
+                    yield return item.Event;
+                    if (--remaining == 0) yield break;
+                }
+                if (returned < requested || last is null) yield break; // the server ran out
+                cursor = last;
+                skipFrom = last;
+            }
+        }
+    }
+
+    /// <summary>Starts one page of $all and waits for its first message, so a refused start position fails here.</summary>
+    private async Task<(GrpcTransport.ServerStream<ReadResp> Call, ReadResp? First)> OpenAllPageAsync(AllPosition? from, Direction direction, int count,
+        ServerFilter filter, CancellationToken ct)
+    {
+        var request = EventStoreDbMessages.ReadAll(from, direction, count, filter, _settings.UuidFormat);
+        var call = await _transport.OpenAsync(ReadMethod, GrpcTransport.Frame([request]), ReadResp.Parser, _settings.DefaultDeadline, null, ct)
+            .ConfigureAwait(false);
+        try
+        {
+            return (call, await call.ReadAsync().ConfigureAwait(false));
+        }
+        catch
+        {
+            await call.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    // ---- subscriptions ----
+
+    public async IAsyncEnumerable<SubscriptionMessage> SubscribeToStreamAsync(string stream, long? afterRevision,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        if (afterRevision is < 0) throw new ArgumentOutOfRangeException(nameof(afterRevision), "A revision is 0 or more; pass null to start at the beginning.");
+        var last = afterRevision;
+        var caughtUpSent = false;
+        var failures = 0;
+        while (true)
+        {
+            EventStoreUnavailableException failure;
+            var request = EventStoreDbMessages.SubscribeToStream(stream, last, _settings.UuidFormat);
+            var call = await OpenSubscriptionAsync(request, stream, ct).ConfigureAwait(false);
+            if (call.Stream is null)
+            {
+                failure = call.Failure!;
+            }
+            else
+            {
+                await using var open = call.Stream;
+                while (true)
+                {
+                    var next = await NextAsync(open, ct).ConfigureAwait(false);
+                    if (next.Failure is not null) { failure = next.Failure; break; }
+                    var response = next.Response!;
+                    // Progress (not a mere confirmation, which a failing server may send every time) means the next
+                    // outage backs off from the start again.
+                    if (response.ContentCase != ReadResp.ContentOneofCase.Confirmation) failures = 0;
+                    switch (response.ContentCase)
+                    {
+                        case ReadResp.ContentOneofCase.Event:
+                            var e = EventStoreDbMessages.ToRecordedEvent(response.Event).Event;
+                            if (last is { } seen && e.Revision <= seen) continue; // already delivered before a reconnect
+                            last = e.Revision;
+                            yield return new SubscriptionMessage.Event(e);
+                            break;
+                        case ReadResp.ContentOneofCase.CaughtUp when !caughtUpSent:
+                            caughtUpSent = true;
+                            yield return new SubscriptionMessage.CaughtUp(last);
+                            break;
+                    }
+                }
+            }
+            await BackOffAsync(++failures, failure, ct).ConfigureAwait(false);
+        }
+    }
+
+    public async IAsyncEnumerable<SubscriptionMessage> SubscribeToAllAsync(long? afterPosition, EventFilter? filter,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (afterPosition is < 0) throw new ArgumentOutOfRangeException(nameof(afterPosition), "A position is 0 or more; pass null to start at the beginning.");
+        var serverFilter = ServerFilter.From(filter);
+        // Where to resume after a drop: just after the last event seen (its exact commit/prepare pair; only the
+        // caller's starting position is a bare commit position). Not after the server's filter checkpoints, although
+        // they would spare a rescan of a stretch where nothing matched: a checkpoint can name the position the *next*
+        // event is then written at (kurrent-io/KurrentDB#4970), and resuming after it would skip that event.
+        // Checkpoints (and every other message) still count as a sign of life that resets the backoff.
+        AllPosition? resume = afterPosition is { } p ? AllPosition.FromGlobal(p) : null;
+        long? lastDelivered = afterPosition;
+        var seenUpTo = afterPosition; // every event seen, delivered or dropped by the client-side type check
+        var caughtUpSent = false;
+        var failures = 0;
+        while (true)
+        {
+            EventStoreUnavailableException failure;
+            var request = EventStoreDbMessages.SubscribeToAll(resume, serverFilter, _settings.UuidFormat);
+            var call = await OpenSubscriptionAsync(request, null, ct).ConfigureAwait(false);
+            if (call.Stream is null)
+            {
+                failure = call.Failure!;
+            }
+            else
+            {
+                await using var open = call.Stream;
+                while (true)
+                {
+                    var next = await NextAsync(open, ct).ConfigureAwait(false);
+                    if (next.Failure is not null) { failure = next.Failure; break; }
+                    var response = next.Response!;
+                    if (response.ContentCase != ReadResp.ContentOneofCase.Confirmation) failures = 0;
+                    switch (response.ContentCase)
+                    {
+                        case ReadResp.ContentOneofCase.Event:
+                            var decoded = EventStoreDbMessages.ToRecordedEvent(response.Event);
+                            if (seenUpTo is { } seen && decoded.Event.GlobalPosition <= seen) continue; // already seen before a reconnect
+                            seenUpTo = decoded.Event.GlobalPosition;
+                            if (resume is null || decoded.Position.Commit > resume.Value.Commit) resume = decoded.Position;
+                            if (!serverFilter.Accepts(decoded.Event)) continue;
+                            lastDelivered = decoded.Event.GlobalPosition;
+                            yield return new SubscriptionMessage.Event(decoded.Event);
+                            break;
+                        case ReadResp.ContentOneofCase.CaughtUp when !caughtUpSent:
+                            caughtUpSent = true;
+                            yield return new SubscriptionMessage.CaughtUp(lastDelivered);
+                            break;
+                    }
+                }
+            }
+            await BackOffAsync(++failures, failure, ct).ConfigureAwait(false);
+        }
+    }
+
+    private readonly record struct Opened(GrpcTransport.ServerStream<ReadResp>? Stream, EventStoreUnavailableException? Failure);
+
+    private readonly record struct Next(ReadResp? Response, EventStoreUnavailableException? Failure);
+
+    /// <summary>Opens a subscription call; "unavailable" is returned (to be retried), every other error is thrown.</summary>
+    private async Task<Opened> OpenSubscriptionAsync(ReadReq request, string? stream, CancellationToken ct)
+    {
+        try
+        {
+            return new Opened(await _transport.OpenAsync(ReadMethod, GrpcTransport.Frame([request]), ReadResp.Parser, null, stream, ct).ConfigureAwait(false), null);
+        }
+        catch (EventStoreUnavailableException e)
+        {
+            return new Opened(null, e);
+        }
+    }
+
+    /// <summary>The next subscription message; a subscription never ends by itself, so the server closing it is a drop too.</summary>
+    private static async Task<Next> NextAsync(GrpcTransport.ServerStream<ReadResp> call, CancellationToken ct)
+    {
+        try
+        {
+            return await call.ReadAsync().ConfigureAwait(false) is { } response
+                ? new Next(response, null)
+                : new Next(null, new EventStoreUnavailableException("EventStoreDB closed the subscription."));
+        }
+        catch (EventStoreUnavailableException e) when (!ct.IsCancellationRequested)
+        {
+            return new Next(null, e);
+        }
+    }
+
+    /// <summary>Exponential backoff with jitter (so many nodes do not reconnect in step), capped; gives up after MaxReconnectAttempts.</summary>
+    private async Task BackOffAsync(int failures, EventStoreUnavailableException failure, CancellationToken ct)
+    {
+        if (_settings.MaxReconnectAttempts is { } max && failures > max)
+            throw new EventStoreUnavailableException($"The subscription gave up after {max} reconnect attempts: {failure.Message}", failure);
+        var exponent = Math.Min(failures - 1, 20);
+        var delay = Math.Min(_settings.ReconnectInitialDelay.TotalMilliseconds * Math.Pow(2, exponent), _settings.ReconnectMaxDelay.TotalMilliseconds);
+        delay *= 0.8 + Random.Shared.NextDouble() * 0.4;
+        await Task.Delay(TimeSpan.FromMilliseconds(delay), ct).ConfigureAwait(false);
+    }
+}

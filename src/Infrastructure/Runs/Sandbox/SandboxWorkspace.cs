@@ -1,0 +1,64 @@
+namespace PeerCode.Infrastructure.Runs.Sandbox;
+
+/// <summary>
+/// A run's work directory: a fresh, size-limited tmpfs mounted by the host, owned by the sandbox uid and bound at
+/// /work in every step of the run (so a compile step's output reaches the run steps).
+/// The host writes the source files before any step runs and never reads, follows or walks anything in it
+/// afterwards: results come only through pipes, and cleanup is a detached unmount of the whole tmpfs, so a symlink
+/// planted by the program (the pattern of Judge0's 2024 escapes) is never resolved on the host.
+/// </summary>
+public sealed class SandboxWorkspace : IDisposable
+{
+    private bool _disposed;
+
+    private SandboxWorkspace(string hostPath) => HostPath = hostPath;
+
+    public string HostPath { get; }
+
+    /// <summary>The bind source for the sandbox's /tmp (inside the same tmpfs, so it shares its size limit).</summary>
+    public string TmpHostPath => Path.Combine(HostPath, ".tmp");
+
+    /// <summary>The bind source for the sandbox's /dev/shm (runtimes such as Mono keep files there).</summary>
+    public string ShmHostPath => Path.Combine(HostPath, ".shm");
+
+    public static SandboxWorkspace Create(string root, string name, long sizeBytes, int uid)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the sandbox needs Linux (bubblewrap, tmpfs, cgroups)");
+        Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        var path = Path.Combine(root, name);
+        Directory.CreateDirectory(path);
+        try
+        {
+            Native.MountTmpfs(path, $"size={sizeBytes},nr_inodes=8192,mode=0700,uid={uid},gid={uid}");
+        }
+        catch
+        {
+            Directory.Delete(path);
+            throw;
+        }
+        var ws = new SandboxWorkspace(path);
+        foreach (var dir in new[] { ws.TmpHostPath, ws.ShmHostPath })
+        {
+            Directory.CreateDirectory(dir);
+            File.SetUnixFileMode(dir, (UnixFileMode)0x1FF | UnixFileMode.StickyBit);
+        }
+        return ws;
+    }
+
+    /// <summary>Writes a source file before any step has run (CreateNew: nothing can be in the way yet).</summary>
+    public void WriteFile(string fileName, ReadOnlySpan<byte> content)
+    {
+        if (fileName.Length == 0 || fileName.Contains('/') || fileName.StartsWith('.'))
+            throw new ArgumentException($"'{fileName}' is not a plain file name", nameof(fileName));
+        using var f = new FileStream(Path.Combine(HostPath, fileName), FileMode.CreateNew, FileAccess.Write);
+        f.Write(content);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        Native.UnmountDetached(HostPath);
+        Directory.Delete(HostPath);
+    }
+}
