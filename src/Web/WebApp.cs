@@ -6,6 +6,7 @@ using PeerCode.Projections.Reports;
 using PeerCode.Web.Admin;
 using PeerCode.Web.Reports;
 using PeerCode.Web.Health;
+using PeerCode.Web.Replay;
 using PeerCode.Web.Rooms;
 using PeerCode.Web.Runs;
 
@@ -35,6 +36,7 @@ public static class WebApp
         builder.Services.AddSingleton<ReportReader>();
         builder.Services.AddPeerCodeRooms(builder.Configuration);
         builder.Services.AddRunSandbox(builder.Configuration["PeerCode:SandboxRoot"] ?? Path.Combine(Path.GetTempPath(), "peercode-sandbox"));
+        builder.Services.AddSingleton<PeerCode.Application.Replay.RoomReplay>();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -46,6 +48,7 @@ public static class WebApp
         app.MapProjectionsAdminApi();
         app.MapRooms();
         app.MapLanguagesApi();
+        app.MapReplayApi();
         // The browser app (built by ClientApp into wwwroot/app): the lobby at / and a room at /r/{id}.
         app.MapFallbackToFile("app/index.html");
         return app;

@@ -5,6 +5,7 @@ using PeerCode.Benchmarks.EventStore;
 
 var commands = new Dictionary<string, Func<CommandLine, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["replay"] = ReplayBenchmark.RunAsync,
     ["eventstore"] = EventStoreBenchmark.RunAsync,
     ["eventstore-xproc"] = CrossProcessBenchmark.RunAsync,
     ["es-append"] = EventStoreAppendCommand.RunAsync,

@@ -66,6 +66,8 @@ public static class RoomRules
                 ? RoomDecision.Accept(new LanguageChanged(l.Language, l.ParticipantId, l.At))
                 : RoomDecision.Refuse(UnknownLanguage(l.Language))),
         TakeSnapshot s => RoomDecision.Accept(new DocumentSnapshotTaken(s.State, s.StateVector, s.CoversRevision, s.At)),
+        ReportPaste p => IntegritySignalRules.Decide(p, state),
+        ReportFocus f => IntegritySignalRules.Decide(f, state),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Not a room command."),
     };
 

@@ -58,6 +58,8 @@ public static class RoomEventTypes
         ["room.chat-message-posted.v1"] = typeof(ChatMessagePosted),
         ["room.language-changed.v1"] = typeof(LanguageChanged),
         ["room.document-snapshot-taken.v1"] = typeof(DocumentSnapshotTaken),
+        ["room.paste-detected.v1"] = typeof(PasteDetected),
+        ["room.focus-changed.v1"] = typeof(FocusChanged),
     };
 
     public static readonly IReadOnlyDictionary<Type, string> ByType = ByName.ToDictionary(p => p.Value, p => p.Key);

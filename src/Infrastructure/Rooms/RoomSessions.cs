@@ -114,6 +114,19 @@ public sealed class RoomSessions(
         await clients.LanguageAsync(session.Room.RoomId, session.Room.State.Language, session.ParticipantId);
     }
 
+    /// <summary>Integrity signals from the participant's browser: a paste into the editor (its size) and editor focus lost or regained.</summary>
+    public async Task ReportPasteAsync(string connectionId, int size, CancellationToken ct)
+    {
+        var session = SessionOf(connectionId);
+        await AppendAsync(session.Room, RoomRules.Decide(new ReportPaste(session.ParticipantId, size, clock.GetUtcNow()), session.Room.State), null, connectionId, ct);
+    }
+
+    public async Task ReportFocusAsync(string connectionId, bool focused, CancellationToken ct)
+    {
+        var session = SessionOf(connectionId);
+        await AppendAsync(session.Room, RoomRules.Decide(new ReportFocus(session.ParticipantId, focused, clock.GetUtcNow()), session.Room.State), null, connectionId, ct);
+    }
+
     public (Guid RoomId, string Title, string Language)? RoomOf(string connectionId) =>
         _sessions.TryGetValue(connectionId, out var s) ? (s.Room.RoomId, s.Room.State.Title, s.Room.State.Language) : null;
 

@@ -166,8 +166,8 @@ public sealed class ActivityProjection : Projection
                     var ev = WireFormat.Read<PasteDetectedV1>(e);
                     var p = await ActAsync(e, ev.ParticipantId.ToString(), ev.At);
                     p.Pastes++;
-                    p.PastedChars += Math.Max(0, ev.Characters);
-                    if (ev.Characters >= LargePasteCharacters) p.LargePastes++;
+                    p.PastedChars += Math.Max(0, ev.Size);
+                    if (ev.Size >= LargePasteCharacters) p.LargePastes++;
                     break;
                 }
                 case WireNames.FocusChanged:

@@ -113,7 +113,7 @@ public sealed class TimelineProjection : Projection
                 case WireNames.PasteDetected:
                 {
                     var ev = WireFormat.Read<PasteDetectedV1>(e);
-                    (row.At, row.Kind, row.ParticipantId, row.Detail) = (ev.At, TimelineKinds.Paste, ev.ParticipantId.ToString(), $"{ev.Characters} characters");
+                    (row.At, row.Kind, row.ParticipantId, row.Detail) = (ev.At, TimelineKinds.Paste, ev.ParticipantId.ToString(), $"{ev.Size} characters");
                     break;
                 }
                 case WireNames.FocusChanged:

@@ -46,8 +46,8 @@ public sealed record AwarenessUpdatedV1(Guid ParticipantId, DateTimeOffset At);
 public sealed record ChatMessagePostedV1(Guid MessageId, Guid ParticipantId, string Name, string Text, DateTimeOffset At);
 public sealed record LanguageChangedV1(string Language, Guid ParticipantId, DateTimeOffset At);
 public sealed record QuestionSelectedV1(Guid QuestionId, Guid? ParticipantId, DateTimeOffset At);
-/// <summary>A browser's paste signal: <paramref name="Characters"/> pasted at once.</summary>
-public sealed record PasteDetectedV1(Guid ParticipantId, int Characters, DateTimeOffset At);
+/// <summary>A browser's paste signal: <paramref name="Size"/> characters pasted at once.</summary>
+public sealed record PasteDetectedV1(Guid ParticipantId, int Size, DateTimeOffset At);
 /// <summary>The candidate's tab lost (<paramref name="Focused"/> false) or regained focus.</summary>
 public sealed record FocusChangedV1(Guid ParticipantId, bool Focused, DateTimeOffset At);
 public sealed record RoomClosedV1(DateTimeOffset At);

@@ -52,6 +52,14 @@ public sealed class RoomHub(RoomSessions sessions, IOptions<RoomOptions> limits,
     public Task ChangeLanguage(string language) =>
         GuardAsync(async () => { await sessions.ChangeLanguageAsync(Context.ConnectionId, language, Context.ConnectionAborted); return 0; });
 
+    /// <summary>Integrity signal: the caller pasted <paramref name="size"/> characters into the editor (recorded for replay, not broadcast).</summary>
+    public Task ReportPaste(int size) =>
+        GuardAsync(async () => { await sessions.ReportPasteAsync(Context.ConnectionId, size, Context.ConnectionAborted); return 0; });
+
+    /// <summary>Integrity signal: the caller's editor lost (false) or regained (true) focus.</summary>
+    public Task ReportFocus(bool focused) =>
+        GuardAsync(async () => { await sessions.ReportFocusAsync(Context.ConnectionId, focused, Context.ConnectionAborted); return 0; });
+
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         await sessions.LeaveAsync(Context.ConnectionId);

@@ -172,7 +172,7 @@ public sealed class HistoryGenerator(int seed, int activeRooms = 16, int chunkSi
                 else if (roll < 0.925)
                 {
                     var chars = r.Next(10, 400);
-                    events.Add(g.Event("room.paste-detected.v1", new { participantId = _candidate, characters = chars, at }));
+                    events.Add(g.Event("room.paste-detected.v1", new { participantId = _candidate, size = chars, at }));
                     var text = new string('p', chars);
                     events.Add(g.Event("room.document-updated.v1", new { update = InsertUpdate(_candidateClient, _candidateClock, text), clientId = _candidateClient, participantId = _candidate, at }));
                     _candidateClock += (ulong)chars;

@@ -46,6 +46,9 @@ public sealed class WireContractTests : IAsyncLifetime
             new AwarenessUpdated([1, 2], 7, alice, new TextPosition(1, 3), null, null, t.AddSeconds(3)),
             new ChatMessagePosted(Guid.NewGuid(), alice, "Alice", "hello", t.AddSeconds(4)),
             new LanguageChanged("go", alice, t.AddSeconds(5)),
+            new PasteDetected(alice, 150, t.AddSeconds(5.5)),
+            new FocusChanged(alice, false, t.AddSeconds(5.6)),
+            new FocusChanged(alice, true, t.AddSeconds(5.7)),
             new ParticipantLeft(alice, t.AddSeconds(6)),
         ];
         var stream = RoomEventTypes.StreamOf(room);
@@ -56,8 +59,9 @@ public sealed class WireContractTests : IAsyncLifetime
         (r.RoomId, r.Title, r.Language, r.Status, r.ParticipantCount, r.OnlineCount).Should().Be((room.ToString(), "Codec check", "go", "active", 1L, 0L));
         var a = await Dapper.SqlMapper.QuerySingleAsync<ParticipantActivityRow>(c, "SELECT * FROM participant_activity");
         (a.Role, a.Edits, a.CharsInserted, a.CursorMoves, a.ChatMessages, a.UndecodedUpdates).Should().Be(("candidate", 1L, 11L, 1L, 1L, 0L));
+        (a.Pastes, a.LargePastes, a.PastedChars, a.FocusLosses).Should().Be((1L, 1L, 150L, 1L));
         var kinds = await Dapper.SqlMapper.QueryAsync<string>(c, "SELECT kind FROM timeline ORDER BY position");
-        kinds.Should().Equal("joined", "chat", "language-changed", "left");
+        kinds.Should().Equal("joined", "chat", "language-changed", "paste", "focus-lost", "focus-regained", "left");
     }
 
     private async Task ProjectAsync(IReadOnlyList<EventData> events, string stream, DateTimeOffset recordedAt)

@@ -101,6 +101,11 @@ export class HubProvider {
 
   changeLanguage(language: string): Promise<void> { return this.invoke('ChangeLanguage', language); }
 
+  /** Integrity signals, recorded in the room stream for replay: a paste's size, and editor focus lost or regained. */
+  reportPaste(size: number): Promise<void> { return this.invoke('ReportPaste', size); }
+
+  reportFocus(focused: boolean): Promise<void> { return this.invoke('ReportFocus', focused); }
+
   private async join(): Promise<void> {
     try {
       this.joined = await this.connection.invoke<JoinResult>('JoinRoom', this.roomId, this.token, this.name);

@@ -84,6 +84,13 @@ function openRoom(app: HTMLElement, roomId: string, token: string, name: string)
   });
   new MonacoBinding(text, editor.getModel()!, new Set([editor]), provider.awareness);
 
+  // Integrity signals for the audit (docs/protocol.md): pastes with their size, and the window losing or regaining focus.
+  // Observers do not edit, so only participants who can write report them.
+  const canWrite = () => provider.joined !== null && provider.joined.role !== 'observer';
+  editor.onDidPaste((e) => { if (canWrite()) void provider.reportPaste(editor.getModel()!.getValueLengthInRange(e.range)); });
+  window.addEventListener('blur', () => { if (canWrite()) void provider.reportFocus(false); });
+  window.addEventListener('focus', () => { if (canWrite()) void provider.reportFocus(true); });
+
   function renderPresence(participants: Participant[]): void {
     $('#presence').innerHTML = participants.map((p) => `
       <li class="${p.online ? (p.idle ? 'idle' : 'online') : 'offline'}">

@@ -35,8 +35,8 @@ public abstract class ActivityProjectionTests : ProjectionTestBase
         History.Add(s, "room.document-updated.v1", new { update = DeleteFive, clientId = 7, participantId = _alice, at = At(20) });
         History.Add(s, "room.document-updated.v1", new { update = "AQEHAB8=", clientId = 7, participantId = _alice, at = At(21) });
         // 100 s of silence from Alice: one idle period
-        History.Add(s, "room.paste-detected.v1", new { participantId = _alice, characters = 150, at = At(121) });
-        History.Add(s, "room.paste-detected.v1", new { participantId = _alice, characters = 20, at = At(122) });
+        History.Add(s, "room.paste-detected.v1", new { participantId = _alice, size = 150, at = At(121) });
+        History.Add(s, "room.paste-detected.v1", new { participantId = _alice, size = 20, at = At(122) });
         History.Add(s, "room.document-updated.v1", new { update = ReplaceSelection, clientId = 7, participantId = _alice, at = At(123) });
         History.Add(s, "room.focus-changed.v1", new { participantId = _alice, focused = false, at = At(124) });
         History.Add(s, "room.focus-changed.v1", new { participantId = _alice, focused = true, at = At(130) });

@@ -27,7 +27,7 @@ public abstract class TimelineProjectionTests : ProjectionTestBase
         History.Add(s, "room.document-updated.v1", new { update = "AAEHAQAF", clientId = 1, participantId = alice, at = t.AddSeconds(2) });
         History.Add(History.Room(other), "room.participant-joined.v1", new { participantId = alice, name = "Alice", role = "candidate", color = "#fff", at = t.AddSeconds(2) });
         History.Add(s, "room.chat-message-posted.v1", new { messageId = Guid.NewGuid(), participantId = alice, name = "Alice", text = new string('w', 400), at = t.AddSeconds(3) });
-        History.Add(s, "room.paste-detected.v1", new { participantId = alice, characters = 512, at = t.AddSeconds(4) });
+        History.Add(s, "room.paste-detected.v1", new { participantId = alice, size = 512, at = t.AddSeconds(4) });
         History.Add(s, "room.focus-changed.v1", new { participantId = alice, focused = false, at = t.AddSeconds(5) });
         var run = Guid.NewGuid();
         History.Add(s, "room.run-requested.v1", new { runId = run, requestedBy = alice, language = "go", at = t.AddSeconds(6) });
