@@ -10,8 +10,18 @@ public abstract record RunJobStore
 {
     public sealed record Sqlite(string Path) : RunJobStore;
 
-    /// <summary>Clustered: every node shares the tables and any node picks up a run; a dead node's runs are recovered by another.</summary>
-    public sealed record ClusteredPostgres(string ConnectionString) : RunJobStore;
+    /// <summary>
+    /// Clustered: every node shares Quartz's tables (created on first start from the script embedded in Quartz.dll) and any
+    /// node with a free thread picks up a run. Each node records that it is alive every <see cref="CheckinInterval"/>; a node
+    /// silent for that plus <see cref="CheckinMisfireThreshold"/> is taken for dead and another node recovers its runs.
+    /// Idle nodes look for new runs every <see cref="PollInterval"/> (Quartz's minimum is one second).
+    /// </summary>
+    public sealed record ClusteredPostgres(string ConnectionString) : RunJobStore
+    {
+        public TimeSpan CheckinInterval { get; init; } = TimeSpan.FromSeconds(5);
+        public TimeSpan CheckinMisfireThreshold { get; init; } = TimeSpan.FromSeconds(10);
+        public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+    }
 }
 
 /// <summary>
@@ -40,6 +50,8 @@ public sealed class RunScheduler : IAsyncDisposable
             {
                 o.InstanceName = "peercode-runs";
                 o.InstanceId = instanceId;
+                // Without this an idle node of a cluster would notice runs queued on another node only every 30 s.
+                if (store is RunJobStore.ClusteredPostgres pg) o.IdleWaitTime = pg.PollInterval;
             });
             q.UseDefaultThreadPool(maxConcurrency ?? Environment.ProcessorCount);
             q.UsePersistentStore(s =>
@@ -51,7 +63,11 @@ public sealed class RunScheduler : IAsyncDisposable
                         break;
                     case RunJobStore.ClusteredPostgres pg:
                         s.UsePostgres(pg.ConnectionString);
-                        s.UseClustering(c => c.Enabled = true);
+                        s.UseClustering(c =>
+                        {
+                            c.CheckinInterval = pg.CheckinInterval;
+                            c.CheckinMisfireThreshold = pg.CheckinMisfireThreshold;
+                        });
                         break;
                 }
                 s.ProvisionSchema();
