@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FluentAssertions;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 using PeerCode.Application.Runs;
 using PeerCode.Benchmarks.Projections;
@@ -100,6 +101,38 @@ public sealed class ClusteredPostgresRunSchedulerTests(SandboxFixture fx) : ICla
         lifecycle.RefusedCompletions.Should().ContainSingle().Which.Should().Be("r1");
         lifecycle.Inner.Events("room-1").OfType<RunCompleted>().Should().ContainSingle();
         await dying.Scheduler.Shutdown(waitForJobsToComplete: false).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void The_configured_job_store_binds_from_its_keys_and_refuses_incomplete_settings_naming_the_key()
+    {
+        static RunJobStore Bind(Dictionary<string, string?> keys) =>
+            new ConfigurationBuilder().AddInMemoryCollection(keys).Build()
+                .GetSection(RunJobStoreSettings.Section).Get<RunJobStoreSettings>()!.ToStore("/data/jobs.db");
+
+        Bind(new() { ["PeerCode:Runs:JobStore:Provider"] = "sqlite" }).Should().Be(new RunJobStore.Sqlite("/data/jobs.db"));
+        Bind(new()
+        {
+            ["PeerCode:Runs:JobStore:Provider"] = "postgres",
+            ["PeerCode:Runs:JobStore:ConnectionString"] = "Host=db;Username=quartz",
+            ["PeerCode:Runs:JobStore:CheckinInterval"] = "00:00:02",
+            ["PeerCode:Runs:JobStore:CheckinMisfireThreshold"] = "00:00:03",
+            ["PeerCode:Runs:JobStore:PollInterval"] = "00:00:04",
+        }).Should().Be(new RunJobStore.ClusteredPostgres("Host=db;Username=quartz")
+        {
+            CheckinInterval = TimeSpan.FromSeconds(2), CheckinMisfireThreshold = TimeSpan.FromSeconds(3), PollInterval = TimeSpan.FromSeconds(4),
+        });
+
+        FluentActions.Invoking(() => Bind(new() { ["PeerCode:Runs:JobStore:Provider"] = "postgres" }))
+            .Should().Throw<InvalidOperationException>().WithMessage("PeerCode:Runs:JobStore:ConnectionString is required*");
+        FluentActions.Invoking(() => Bind(new() { ["PeerCode:Runs:JobStore:Provider"] = "mysql" }))
+            .Should().Throw<InvalidOperationException>().WithMessage("PeerCode:Runs:JobStore:Provider 'mysql' is not known*");
+        FluentActions.Invoking(() => Bind(new()
+            {
+                ["PeerCode:Runs:JobStore:Provider"] = "postgres", ["PeerCode:Runs:JobStore:ConnectionString"] = "Host=db",
+                ["PeerCode:Runs:JobStore:PollInterval"] = "00:00:00.200",
+            }))
+            .Should().Throw<InvalidOperationException>().WithMessage("PeerCode:Runs:JobStore:PollInterval must be at least*");
     }
 
     private static async Task Sql(string connectionString, string sql)
