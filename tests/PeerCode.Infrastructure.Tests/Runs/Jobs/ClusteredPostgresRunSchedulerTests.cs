@@ -59,6 +59,11 @@ public sealed class ClusteredPostgresRunSchedulerTests(SandboxFixture fx) : ICla
         (await QuartzRowsOnceSettled(db, "qrtz_fired_triggers", 0)).Should().Be(0, "every fired run was completed in the job store");
         (await QuartzRowsOnceSettled(db, "qrtz_job_details", 0)).Should().Be(0, "a run's job is removed once it ran");
         (await QuartzRows(db, "qrtz_scheduler_state")).Should().Be(2, "both nodes checked in");
+        var schema = new NpgsqlConnectionStringBuilder(db).SearchPath!;
+        (await Scalar(db, $"SELECT count(*) FROM information_schema.tables WHERE table_schema = '{schema}' AND table_name LIKE 'qrtz\\_%'"))
+            .Should().BeGreaterThan(10, "Quartz provisioned its tables in the connection's search-path schema");
+        (await Scalar(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'qrtz\\_%'"))
+            .Should().Be(0);
     }
 
     [Fact]
@@ -154,11 +159,13 @@ public sealed class ClusteredPostgresRunSchedulerTests(SandboxFixture fx) : ICla
         return await QuartzRows(connectionString, table);
     }
 
-    private static async Task<long> QuartzRows(string connectionString, string table)
+    private static Task<long> QuartzRows(string connectionString, string table) => Scalar(connectionString, $"SELECT count(*) FROM {table}");
+
+    private static async Task<long> Scalar(string connectionString, string sql)
     {
         await using var c = new NpgsqlConnection(connectionString);
         await c.OpenAsync();
-        await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM {table}", c);
+        await using var cmd = new NpgsqlCommand(sql, c);
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
