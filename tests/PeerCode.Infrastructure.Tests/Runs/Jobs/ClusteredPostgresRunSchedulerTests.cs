@@ -5,6 +5,7 @@ using Npgsql;
 using PeerCode.Application.Runs;
 using PeerCode.Benchmarks.Projections;
 using PeerCode.Domain.Runs;
+using PeerCode.Infrastructure.Runs;
 using PeerCode.Infrastructure.Runs.Jobs;
 using Xunit;
 
@@ -78,11 +79,13 @@ public sealed class ClusteredPostgresRunSchedulerTests(SandboxFixture fx) : ICla
                       $"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT ALL ON TABLES TO {role}");
         var dbA = new NpgsqlConnectionStringBuilder(db) { Username = role, Pooling = false }.ConnectionString;
         var lifecycle = new CountingLifecycle();
-        lifecycle.Inner.Request("room-1", Request("r1", "import time\ntime.sleep(8)\nprint('too late')\n"));
+        // The run outlasts the dead node's detection (about 1 s + 1 s + a poll) by a wide margin even on a loaded machine.
+        var longWall = RunLimits.Default with { Run = RunLimits.Default.Run with { WallMs = 25_000 } };
+        lifecycle.Inner.Request("room-1", Request("r1", "import time\ntime.sleep(12)\nprint('too late')\n"));
         lifecycle.Inner.ExpectCompletions(1);
 
-        var dying = await RunScheduler.CreateAsync(Store(dbA), "node-a", fx.Runner(), lifecycle, TimeProvider.System, maxConcurrency: 1);
-        await using var survivor = await RunScheduler.CreateAsync(Store(db), "node-b", fx.Runner(), lifecycle, TimeProvider.System, maxConcurrency: 1);
+        var dying = await RunScheduler.CreateAsync(Store(dbA), "node-a", fx.Runner(longWall), lifecycle, TimeProvider.System, maxConcurrency: 1);
+        await using var survivor = await RunScheduler.CreateAsync(Store(db), "node-b", fx.Runner(longWall), lifecycle, TimeProvider.System, maxConcurrency: 1);
         await dying.StartAsync();
         await dying.EnqueueAsync("room-1", "r1");
         for (var i = 0; i < 400 && !lifecycle.Inner.Events("room-1").OfType<RunStarted>().Any(); i++) await Task.Delay(25);
@@ -102,7 +105,7 @@ public sealed class ClusteredPostgresRunSchedulerTests(SandboxFixture fx) : ICla
         (await QuartzRowsOnceSettled(db, "qrtz_fired_triggers", 0)).Should().Be(0, "node-b removed the dead node's fired trigger and completed the recovery");
 
         // The dead node's sandboxed program still finishes; its completion is refused, the run stays failed.
-        for (var i = 0; i < 600 && !lifecycle.RefusedCompletions.Any(); i++) await Task.Delay(25);
+        for (var i = 0; i < 1000 && !lifecycle.RefusedCompletions.Any(); i++) await Task.Delay(25);
         lifecycle.RefusedCompletions.Should().ContainSingle().Which.Should().Be("r1");
         lifecycle.Inner.Events("room-1").OfType<RunCompleted>().Should().ContainSingle();
         await dying.Scheduler.Shutdown(waitForJobsToComplete: false).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
