@@ -54,32 +54,6 @@ public sealed class RunJobTests(SandboxFixture fx) : IClassFixture<SandboxFixtur
     }
 
     [Fact]
-    public async Task Queued_runs_survive_a_restart_of_the_scheduler_in_the_sqlite_job_store()
-    {
-        var db = Path.Combine(Path.GetTempPath(), $"peercode-quartz-{Guid.NewGuid():N}.db");
-        var lifecycle = new InMemoryRunLifecycle();
-        lifecycle.Request("room-1", Request("r1", "print('after restart')\n"));
-
-        await using (var first = await RunScheduler.CreateAsync(new RunJobStore.Sqlite(db), "node-a", fx.Runner(), lifecycle, TimeProvider.System))
-        {
-            await first.EnqueueAsync("room-1", "r1");
-        }
-        lifecycle.Events("room-1").OfType<RunStarted>().Should().BeEmpty("the first scheduler was never started");
-
-        lifecycle.ExpectCompletions(1);
-        await using (var second = await RunScheduler.CreateAsync(new RunJobStore.Sqlite(db), "node-a", fx.Runner(), lifecycle, TimeProvider.System))
-        {
-            await second.StartAsync();
-            await lifecycle.AllCompleted.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        }
-
-        var events = lifecycle.Events("room-1");
-        events.OfType<RunCompleted>().Single().Verdict.Should().Be(RunVerdict.Ok);
-        string.Concat(events.OfType<RunOutput>().Select(o => o.Text)).Should().Be("after restart\n");
-        File.Delete(db);
-    }
-
-    [Fact]
     public async Task A_run_whose_node_died_mid_run_is_recovered_from_the_job_store_and_completed_as_failed_never_left_running()
     {
         var db = Path.Combine(Path.GetTempPath(), $"peercode-quartz-{Guid.NewGuid():N}.db");
@@ -106,26 +80,6 @@ public sealed class RunJobTests(SandboxFixture fx) : IClassFixture<SandboxFixtur
         completed.Detail.Should().Contain("stopped before it finished");
         await dying.DisposeAsync();
         lifecycle.Events("room-1").OfType<RunCompleted>().Should().ContainSingle("the old job's late completion is refused");
-        File.Delete(db);
-    }
-
-    [Fact]
-    public async Task The_scheduler_runs_at_most_its_concurrency_limit_at_once()
-    {
-        var db = Path.Combine(Path.GetTempPath(), $"peercode-quartz-{Guid.NewGuid():N}.db");
-        var lifecycle = new InMemoryRunLifecycle();
-        for (var i = 0; i < 4; i++) lifecycle.Request("room-1", Request($"r{i}", "import time\ntime.sleep(1.2)\n"));
-        lifecycle.ExpectCompletions(4);
-
-        await using (var scheduler = await RunScheduler.CreateAsync(new RunJobStore.Sqlite(db), "node-a", fx.Runner(), lifecycle, TimeProvider.System, maxConcurrency: 2))
-        {
-            await scheduler.StartAsync();
-            for (var i = 0; i < 4; i++) await scheduler.EnqueueAsync("room-1", $"r{i}");
-            await lifecycle.AllCompleted.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        }
-
-        lifecycle.Events("room-1").OfType<RunCompleted>().Should().HaveCount(4).And.AllSatisfy(c => c.Verdict.Should().Be(RunVerdict.Ok));
-        lifecycle.MaxConcurrentlyRunning.Should().Be(2);
         File.Delete(db);
     }
 }
