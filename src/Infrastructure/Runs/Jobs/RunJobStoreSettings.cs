@@ -7,12 +7,13 @@ namespace PeerCode.Infrastructure.Runs.Jobs;
 public sealed class RunJobStoreSettings
 {
     public const string Section = "PeerCode:Runs:JobStore";
+    private static readonly RunJobStore.ClusteredPostgres Defaults = new("");
 
     public string Provider { get; set; } = "sqlite";
     public string? ConnectionString { get; set; }
-    public TimeSpan CheckinInterval { get; set; } = TimeSpan.FromSeconds(5);
-    public TimeSpan CheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(10);
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan CheckinInterval { get; set; } = Defaults.CheckinInterval;
+    public TimeSpan CheckinMisfireThreshold { get; set; } = Defaults.CheckinMisfireThreshold;
+    public TimeSpan PollInterval { get; set; } = Defaults.PollInterval;
 
     /// <summary>The store these settings name; <paramref name="sqlitePath"/> is used only by the sqlite provider.</summary>
     /// <exception cref="InvalidOperationException">The settings are incomplete or out of range; the message names the key.</exception>
