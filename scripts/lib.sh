@@ -46,3 +46,14 @@ ensure_npm() {
 npm_projects() {
   find "$ROOT/src" "$ROOT/tests" -name package.json -not -path '*/node_modules/*' -not -path '*/bin/*' -not -path '*/obj/*' -printf '%h\n' | sort
 }
+
+# The browser app (src/Web/ClientApp, Vite) into src/Web/wwwroot/app, when its build is older than any of its sources.
+ensure_client_app() {
+  local app="$ROOT/src/Web/ClientApp" out="$ROOT/src/Web/wwwroot/app/index.html"
+  [ -f "$app/package.json" ] || return 0
+  if [ -f "$out" ] && [ -z "$(find "$app" -path "$app/node_modules" -prune -o -type f -newer "$out" -print -quit)" ]; then
+    return 0
+  fi
+  say "building the browser app (src/Web/ClientApp)"
+  (cd "$app" && npm run build --silent >/dev/null)
+}

@@ -7,6 +7,7 @@ cd "$ROOT"
 ensure_apt base run
 ensure_node
 for d in $(npm_projects); do case "$d" in "$ROOT"/src/*) ensure_npm "$d";; esac; done
+ensure_client_app
 
 say "building (Release)"
 dotnet build src/Web/PeerCode.Web.csproj -c Release -nologo -clp:ErrorsOnly

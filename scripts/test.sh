@@ -7,6 +7,7 @@ cd "$ROOT"
 ensure_apt base test
 ensure_node
 for d in $(npm_projects); do ensure_npm "$d"; done
+ensure_client_app
 
 # docker-compose.yml must stay valid; checked when a docker client with compose is present.
 if docker compose version >/dev/null 2>&1; then

@@ -3,6 +3,7 @@ using PeerCode.Infrastructure.EventStore.EventStoreDb;
 using PeerCode.Infrastructure.Runs;
 using PeerCode.Web.Health;
 using PeerCode.Web.Runs;
+using PeerCode.Web.Rooms;
 
 namespace PeerCode.Web;
 
@@ -27,6 +28,7 @@ public static class WebApp
         if (!builder.Services.AddEventStoreDbIfConfigured(builder.Configuration))
             builder.Services.AddPeerCodeEventStore(builder.Configuration);
         builder.Services.AddRunSandbox(builder.Configuration["PeerCode:SandboxRoot"] ?? Path.Combine(Path.GetTempPath(), "peercode-sandbox"));
+        builder.Services.AddPeerCodeRooms(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -34,6 +36,10 @@ public static class WebApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthApi();
         app.MapLanguagesApi();
+        app.UseStaticFiles();
+        app.MapRooms();
+        // The browser app (built by ClientApp into wwwroot/app): the lobby at / and a room at /r/{id}.
+        app.MapFallbackToFile("app/index.html");
         return app;
     }
 }

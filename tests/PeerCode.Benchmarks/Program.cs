@@ -11,6 +11,9 @@ var commands = new Dictionary<string, Func<CommandLine, Task<int>>>(StringCompar
     ["esdb-append"] = EventStoreDbAppendBenchmark.RunAsync,
     ["sandbox"] = SandboxBenchmark.RunAsync,
     ["run-file"] = SandboxBenchmark.RunFileAsync,
+    ["collab"] = CollabBenchmark.RunAsync,
+    ["crdt"] = CrdtBenchmark.RunAsync,
+    ["yjs-apply"] = YjsApplyCommand.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))

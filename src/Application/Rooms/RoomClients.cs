@@ -1,0 +1,26 @@
+using PeerCode.Domain.Rooms;
+
+namespace PeerCode.Application.Rooms;
+
+public sealed record PresenceParticipant(Guid ParticipantId, string Name, string Role, string Color, bool Online, bool Idle);
+
+public sealed record ChatView(Guid Id, Guid ParticipantId, string Name, string Text, DateTimeOffset At);
+
+/// <summary>
+/// The port through which a room reaches its connected clients (the web layer implements it with the SignalR hub context).
+/// <paramref name="exceptConnectionId"/> leaves out the sender, who already has what it sent.
+/// </summary>
+public interface IRoomClients
+{
+    Task YjsAsync(Guid roomId, byte[] message, string? exceptConnectionId);
+    Task ChatAsync(Guid roomId, ChatView message);
+    Task PresenceAsync(Guid roomId, IReadOnlyList<PresenceParticipant> participants);
+    Task LanguageAsync(Guid roomId, string language, Guid participantId);
+}
+
+public static class RoomViews
+{
+    public static string RoleName(ParticipantRole role) => role.ToString().ToLowerInvariant();
+
+    public static ChatView Chat(ChatMessagePosted c) => new(c.MessageId, c.ParticipantId, c.Name, c.Text, c.At);
+}

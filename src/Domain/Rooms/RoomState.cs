@@ -1,0 +1,49 @@
+using System.Collections.Immutable;
+
+namespace PeerCode.Domain.Rooms;
+
+public sealed record Participant(Guid ParticipantId, string Name, ParticipantRole Role, string Color, bool Online);
+
+/// <summary>What decisions about a room need to know. Folded from the stream with <see cref="Evolve"/>.</summary>
+public sealed record RoomState(
+    bool Exists,
+    Guid RoomId,
+    string Title,
+    string Language,
+    RoomTokenHashes? TokenHashes,
+    ImmutableDictionary<Guid, Participant> Participants,
+    int UpdatesSinceSnapshot)
+{
+    public static readonly RoomState Initial = new(false, Guid.Empty, "", "", null, ImmutableDictionary<Guid, Participant>.Empty, 0);
+
+    public static RoomState Evolve(RoomState state, IRoomEvent e) => e switch
+    {
+        RoomCreated c => state with { Exists = true, RoomId = c.RoomId, Title = c.Title, Language = c.Language, TokenHashes = c.TokenHashes },
+        ParticipantJoined j => state with
+        {
+            Participants = state.Participants.SetItem(j.ParticipantId, new Participant(j.ParticipantId, j.Name, j.Role, j.Color, true)),
+        },
+        ParticipantLeft l when state.Participants.TryGetValue(l.ParticipantId, out var p) => state with
+        {
+            Participants = state.Participants.SetItem(l.ParticipantId, p with { Online = false }),
+        },
+        DocumentUpdated => state with { UpdatesSinceSnapshot = state.UpdatesSinceSnapshot + 1 },
+        DocumentSnapshotTaken => state with { UpdatesSinceSnapshot = 0 },
+        LanguageChanged l => state with { Language = l.Language },
+        _ => state,
+    };
+
+    public static RoomState Fold(IEnumerable<IRoomEvent> events) => events.Aggregate(Initial, Evolve);
+
+    /// <summary>The role a link token grants, or null when it is none of this room's tokens.</summary>
+    public ParticipantRole? RoleForTokenHash(string tokenHash) =>
+        TokenHashes is null ? null
+        : FixedTimeEquals(tokenHash, TokenHashes.Interviewer) ? ParticipantRole.Interviewer
+        : FixedTimeEquals(tokenHash, TokenHashes.Candidate) ? ParticipantRole.Candidate
+        : FixedTimeEquals(tokenHash, TokenHashes.Observer) ? ParticipantRole.Observer
+        : null;
+
+    private static bool FixedTimeEquals(string a, string b) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.ASCII.GetBytes(a), System.Text.Encoding.ASCII.GetBytes(b));
+}

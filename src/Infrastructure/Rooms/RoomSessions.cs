@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PeerCode.Application.EventStore;
+using PeerCode.Application.Rooms;
+using PeerCode.Domain.Rooms;
+
+namespace PeerCode.Infrastructure.Rooms;
+
+/// <summary>A refused act: the room's reason, and whether the connection should be dropped for it.</summary>
+public sealed class RoomActException(RoomError error, bool hostile = false) : Exception(error.Message)
+{
+    public RoomError Error { get; } = error;
+    public bool Hostile { get; } = hostile;
+}
+
+/// <summary>A joined connection: what JoinRoom answers, the greeting (sync step 1, awareness) and whether presence changed (to broadcast once the joiner is in the room's group).</summary>
+public sealed record JoinedRoom(Guid RoomId, Guid ParticipantId, string Role, string Color, IReadOnlyList<PresenceParticipant> Participants,
+    IReadOnlyList<byte[]> Greeting, bool PresenceChanged);
+
+/// <summary>
+/// The room use cases of connected clients. Every act is decided against the room's state, appended durably, then
+/// applied to the in-memory room and only then sent to anyone else; a failed append reaches the sender only.
+/// </summary>
+public sealed class RoomSessions(
+    IEventStore store, RoomRegistry registry, IRoomClients clients, NodeIdentity node, TimeProvider clock,
+    IOptions<RoomOptions> options, ILogger<RoomSessions> log)
+{
+    private sealed record Session(LiveRoom Room, Guid ParticipantId, ParticipantRole Role);
+
+    private readonly ConcurrentDictionary<string, Session> _sessions = new();
+
+    public async Task<JoinedRoom> JoinAsync(string connectionId, string roomId, string token, string displayName, CancellationToken ct)
+    {
+        if (_sessions.ContainsKey(connectionId)) throw new RoomActException(new("already-joined", "This connection has already joined a room; open a new connection for another."));
+        if (!Guid.TryParse(roomId, out var id)) throw new RoomActException(RoomError.NotFound);
+        var room = await registry.AcquireAsync(id, ct) ?? throw new RoomActException(RoomError.NotFound);
+        try
+        {
+            var participantId = RoomLinks.ParticipantId(id, token ?? "", displayName ?? "");
+            var decision = RoomRules.Decide(new JoinRoom(participantId, RoomLinks.Hash(token ?? ""), displayName ?? "", clock.GetUtcNow()), room.State);
+            await AppendAsync(room, decision, null, connectionId, ct);
+            var participant = room.State.Participants[participantId];
+            _sessions[connectionId] = new Session(room, participantId, participant.Role);
+
+            var awareness = await room.AwarenessAsync();
+            var greeting = new List<byte[]> { YjsMessages.EncodeSync(SyncStep.Step1, await room.WithGateAsync(d => d.EncodeStateVector())) };
+            if (awareness.Count > 0) greeting.Add(YjsMessages.EncodeAwareness(YjsMessages.EncodeAwarenessUpdate(awareness)));
+            var presence = room.Presence(clock.GetUtcNow(), options.Value.IdleAfter);
+            return new JoinedRoom(id, participantId, RoomViews.RoleName(participant.Role), participant.Color, presence, greeting, decision.Events.Count > 0);
+        }
+        catch
+        {
+            if (!_sessions.ContainsKey(connectionId)) registry.Release(room);
+            throw;
+        }
+    }
+
+    /// <summary>Handles one y-protocols message; returns the messages for the sender alone (answers to its sync step 1).</summary>
+    public async Task<IReadOnlyList<byte[]>> YjsAsync(string connectionId, byte[] bytes, CancellationToken ct)
+    {
+        var session = SessionOf(connectionId);
+        if (bytes.Length > options.Value.MaxMessageBytes)
+            throw Hostile("message-too-large", $"A Yjs message may hold at most {options.Value.MaxMessageBytes} bytes; this one has {bytes.Length}.");
+        YjsMessage message;
+        try { message = YjsMessages.Decode(bytes); }
+        catch (YjsMessageException e) { throw new RoomActException(new(e.Code, e.Message), e.Hostile); }
+
+        switch (message)
+        {
+            case YjsMessage.Sync { Step: SyncStep.Step1 } step1:
+                byte[] diff;
+                try { diff = await session.Room.WithGateAsync(d => d.DiffFor(step1.Payload)); }
+                catch (YjsMessageException e) { throw Hostile(e.Code, e.Message); }
+                return [YjsMessages.EncodeSync(SyncStep.Step2, diff)];
+
+            case YjsMessage.Sync update:
+                RoomDocument.CheckedUpdate checkedUpdate;
+                try { checkedUpdate = RoomDocument.Check(update.Payload); }
+                catch (YjsMessageException e) { throw new RoomActException(new(e.Code, e.Message), e.Hostile); }
+                if (checkedUpdate.IsEmpty) return []; // an observer's answer to sync step 1 is empty: nothing to refuse
+                if (session.Role == ParticipantRole.Observer) throw new RoomActException(RoomError.ReadOnly);
+                var decision = RoomRules.Decide(new UpdateDocument(session.ParticipantId, update.Payload, checkedUpdate.ClientId, clock.GetUtcNow()), session.Room.State);
+                await AppendAsync(session.Room, decision, checkedUpdate, connectionId, ct);
+                await clients.YjsAsync(session.Room.RoomId, YjsMessages.EncodeSync(SyncStep.Update, update.Payload), connectionId);
+                await SnapshotIfDueAsync(session.Room, force: false, ct);
+                return [];
+
+            case YjsMessage.Awareness awareness:
+                await AwarenessAsync(session, connectionId, awareness, ct);
+                return [];
+
+            default:
+                throw new InvalidOperationException($"Unhandled message {message.GetType().Name}.");
+        }
+    }
+
+    public async Task<ChatView> ChatAsync(string connectionId, string text, CancellationToken ct)
+    {
+        var session = SessionOf(connectionId);
+        var decision = RoomRules.Decide(new PostChat(Guid.NewGuid(), session.ParticipantId, text ?? "", clock.GetUtcNow()), session.Room.State);
+        await AppendAsync(session.Room, decision, null, connectionId, ct);
+        var chat = RoomViews.Chat((ChatMessagePosted)decision.Events[0]);
+        await clients.ChatAsync(session.Room.RoomId, chat);
+        return chat;
+    }
+
+    public async Task ChangeLanguageAsync(string connectionId, string language, CancellationToken ct)
+    {
+        var session = SessionOf(connectionId);
+        var decision = RoomRules.Decide(new ChangeLanguage(session.ParticipantId, language ?? "", clock.GetUtcNow()), session.Room.State);
+        await AppendAsync(session.Room, decision, null, connectionId, ct);
+        await clients.LanguageAsync(session.Room.RoomId, session.Room.State.Language, session.ParticipantId);
+    }
+
+    public (Guid RoomId, string Title, string Language)? RoomOf(string connectionId) =>
+        _sessions.TryGetValue(connectionId, out var s) ? (s.Room.RoomId, s.Room.State.Title, s.Room.State.Language) : null;
+
+    /// <summary>The connection is gone: its awareness clients are removed, and the participant leaves when it was its last connection here.</summary>
+    public async Task LeaveAsync(string connectionId)
+    {
+        if (!_sessions.TryRemove(connectionId, out var session)) return;
+        var room = session.Room;
+        try
+        {
+            var removals = await room.RemovalsForAsync(connectionId);
+            if (removals.Count > 0)
+            {
+                var entry = YjsMessages.EncodeAwarenessUpdate(removals);
+                var decision = RoomRules.Decide(new UpdateAwareness(session.ParticipantId, entry, removals[0].ClientId, null, null, null, clock.GetUtcNow()), room.State);
+                await AppendAsync(room, decision, null, connectionId, CancellationToken.None);
+                await clients.YjsAsync(room.RoomId, YjsMessages.EncodeAwareness(entry), connectionId);
+            }
+            if (!_sessions.Values.Any(s => s.Room == room && s.ParticipantId == session.ParticipantId))
+            {
+                var decision = RoomRules.Decide(new LeaveRoom(session.ParticipantId, clock.GetUtcNow()), room.State);
+                await AppendAsync(room, decision, null, connectionId, CancellationToken.None);
+                if (decision.Events.Count > 0) await clients.PresenceAsync(room.RoomId, room.Presence(clock.GetUtcNow(), options.Value.IdleAfter));
+            }
+        }
+        catch (Exception e) when (e is RoomActException or EventStoreException)
+        {
+            log.LogWarning(e, "Leaving room {RoomId} was not recorded for participant {ParticipantId}", room.RoomId, session.ParticipantId);
+        }
+        finally
+        {
+            registry.Release(room);
+        }
+    }
+
+    /// <summary>Appends a snapshot for a room that is being dropped from memory, when updates followed the last one.</summary>
+    public async Task SnapshotIfDueAsync(LiveRoom room, bool force, CancellationToken ct)
+    {
+        if (await room.SnapshotIfDueAsync(options.Value.SnapshotEvery, clock.GetUtcNow(), force) is not { } command) return;
+        var decision = RoomRules.Decide(command, room.State);
+        await AppendAsync(room, decision, null, null, ct);
+    }
+
+    private async Task AwarenessAsync(Session session, string connectionId, YjsMessage.Awareness awareness, CancellationToken ct)
+    {
+        foreach (var entry in awareness.Entries)
+        {
+            if (!await session.Room.MayUseClientIdAsync(entry.ClientId, connectionId))
+                throw new RoomActException(new("awareness-client-taken", $"Awareness client {entry.ClientId} belongs to another connection; a client may only send its own state."));
+            var (cursor, start, end) = await session.Room.WithGateAsync(d => CursorOf(d, entry));
+            var single = YjsMessages.EncodeAwarenessUpdate([entry]);
+            var decision = RoomRules.Decide(new UpdateAwareness(session.ParticipantId, single, entry.ClientId, cursor, start, end, clock.GetUtcNow()), session.Room.State);
+            await AppendAsync(session.Room, decision, null, connectionId, ct);
+        }
+        await clients.YjsAsync(session.Room.RoomId, YjsMessages.EncodeAwareness(awareness.Update), connectionId);
+    }
+
+    /// <summary>The cursor (selection head) and selection of a y-monaco awareness state, as absolute positions, when the engine can resolve them.</summary>
+    private static (TextPosition?, TextPosition?, TextPosition?) CursorOf(RoomDocument document, AwarenessEntry entry)
+    {
+        if (entry.Removed) return (null, null, null);
+        using var json = JsonDocument.Parse(entry.StateJson);
+        if (json.RootElement.ValueKind != JsonValueKind.Object
+            || !json.RootElement.TryGetProperty("selection", out var selection) || selection.ValueKind != JsonValueKind.Object
+            || !selection.TryGetProperty("anchor", out var anchor) || !selection.TryGetProperty("head", out var head))
+            return (null, null, null);
+        var a = document.Resolve(anchor);
+        var h = document.Resolve(head);
+        if (a is null || h is null) return (h, null, null);
+        var (start, end) = (a.Line, a.Column).CompareTo((h.Line, h.Column)) <= 0 ? (a, h) : (h, a);
+        return (h, start, end);
+    }
+
+    private async Task AppendAsync(LiveRoom room, RoomDecision decision, RoomDocument.CheckedUpdate? update, string? connectionId, CancellationToken ct)
+    {
+        if (decision.Error is { } error) throw new RoomActException(error);
+        if (decision.Events.Count == 0) return;
+        var data = decision.Events.Select(e => RoomEventCodec.Encode(e, node.Metadata())).ToList();
+        room.BeginAppend();
+        try
+        {
+            // Never cancelled half-way: an append that commits must also be applied here, or this process would lack its own event.
+            await store.AppendAsync(room.Stream, ExpectedRevision.Any, data, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            room.AbandonAppend();
+            if (e is InvalidAppendException invalid) throw new RoomActException(new("rejected-by-store", $"The event store refused this act: {invalid.Message}"));
+            if (e is EventStoreException or IOException or TimeoutException)
+            {
+                log.LogError(e, "Append to {Stream} failed", room.Stream);
+                throw new RoomActException(new("not-stored", "The room could not store this act, so nobody else saw it. Try again in a moment."));
+            }
+            throw;
+        }
+        await room.ApplyOwnAsync(decision.Events, update, connectionId);
+    }
+
+    private Session SessionOf(string connectionId) =>
+        _sessions.TryGetValue(connectionId, out var s) ? s : throw new RoomActException(RoomError.NotJoined);
+
+    private static RoomActException Hostile(string code, string message) => new(new(code, message), hostile: true);
+}

@@ -1,0 +1,11 @@
+import './style.css';
+import { renderLobby } from './lobby';
+
+const app = document.getElementById('app')!;
+const match = /^\/r\/([0-9a-fA-F-]{32,36})\/?$/.exec(location.pathname);
+if (match) {
+  // The room (and Monaco with it) loads only when a room is opened, so the lobby stays light.
+  import('./room').then(({ renderRoom }) => renderRoom(app, match[1], location.hash.slice(1)));
+} else {
+  renderLobby(app);
+}

@@ -1,0 +1,85 @@
+// The load both collab targets share (PeerCode's hub and @hocuspocus/server): R rooms x C clients, each inserting into
+// the shared text at RATE edits/s for SECONDS. Fan-out latency of an edit = from just before the sender's local insert
+// until every other client of the room has applied it (seen through its Yjs state vector). Prints one JSON line.
+import * as Y from 'yjs';
+
+export function options() {
+  const argv = process.argv.slice(2);
+  const o = {};
+  for (let i = 0; i < argv.length; i++) if (argv[i].startsWith('--')) o[argv[i].slice(2)] = argv[i + 1];
+  return { base: o.base, rooms: +(o.rooms ?? 100), clients: +(o.clients ?? 3), rate: +(o.rate ?? 5), seconds: +(o.seconds ?? 30) };
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * openRoom(roomIndex) → array of clients { doc, text, onRemoteUpdate (settable callback), flush(), stop(), errorCount() }.
+ */
+export async function runLoad({ rooms, clients, rate, seconds }, openRoom) {
+  const latencies = [];
+  let sent = 0;
+  const setups = [];
+  for (let i = 0; i < rooms; i += 10) {
+    setups.push(...(await Promise.all(Array.from({ length: Math.min(10, rooms - i) }, (_, k) => openRoom(i + k)))));
+  }
+  const roomsReady = setups.map((peers) => {
+    const queues = new Map(peers.map((p) => [p.doc.clientID, []]));
+    for (const receiver of peers) {
+      receiver.onRemoteUpdate = () => {
+        const now = performance.now();
+        for (const sender of peers) {
+          if (sender === receiver) continue;
+          const q = queues.get(sender.doc.clientID);
+          const state = Y.getState(receiver.doc.store, sender.doc.clientID);
+          for (const e of q) {
+            if (e.clock > state) break;
+            if (e.seenBy.has(receiver)) continue;
+            e.seenBy.add(receiver);
+            if (e.seenBy.size === peers.length - 1) latencies.push(now - e.t0);
+          }
+          while (q.length && q[0].seenBy.size === peers.length - 1) q.shift();
+        }
+      };
+    }
+    return { peers, queues };
+  });
+  const all = roomsReady.flatMap((r) => r.peers);
+
+  const interval = 1000 / rate;
+  const started = performance.now();
+  const stopAt = started + seconds * 1000;
+  const tickers = [];
+  for (const { peers, queues } of roomsReady) {
+    for (const p of peers) {
+      tickers.push((async () => {
+        const offset = Math.random() * interval;
+        for (let n = 0; ; n++) {
+          const due = started + offset + n * interval;
+          if (due >= stopAt) break;
+          const wait = due - performance.now();
+          if (wait > 0) await sleep(wait);
+          const t0 = performance.now();
+          const len = p.text.length;
+          p.text.insert(len > 0 ? Math.floor(Math.random() * len) : 0, 'x');
+          queues.get(p.doc.clientID).push({ clock: Y.getState(p.doc.store, p.doc.clientID), t0, seenBy: new Set() });
+          sent++;
+        }
+      })());
+    }
+  }
+  await Promise.all(tickers);
+  const elapsed = (performance.now() - started) / 1000;
+  for (const p of all) await p.flush();
+  await sleep(1000);
+  const errors = all.reduce((n, p) => n + p.errorCount(), 0);
+  latencies.sort((a, b) => a - b);
+  const pct = (q) => (latencies.length ? +latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(2) : null);
+  const result = {
+    edits: sent, seconds: +elapsed.toFixed(2), editsPerSec: +(sent / elapsed).toFixed(1),
+    fanoutP50Ms: pct(0.5), fanoutP99Ms: pct(0.99), fanoutMaxMs: latencies.length ? +latencies.at(-1).toFixed(2) : null,
+    delivered: latencies.length, undelivered: sent - latencies.length, errors,
+  };
+  process.stdout.write(JSON.stringify(result) + '\n');
+  await Promise.all(all.map((p) => p.stop().catch(() => {})));
+  process.exit(0);
+}
