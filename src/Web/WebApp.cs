@@ -29,13 +29,14 @@ public static class WebApp
             builder.Services.AddPeerCodeEventStore(builder.Configuration);
         builder.Services.AddRunSandbox(builder.Configuration["PeerCode:SandboxRoot"] ?? Path.Combine(Path.GetTempPath(), "peercode-sandbox"));
         builder.Services.AddPeerCodeRooms(builder.Configuration);
+        builder.Services.AddPeerCodeRuns(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthApi();
-        app.MapLanguagesApi();
+        app.MapRuns();
         app.UseStaticFiles();
         app.MapRooms();
         // The browser app (built by ClientApp into wwwroot/app): the lobby at / and a room at /r/{id}.
