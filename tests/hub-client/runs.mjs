@@ -22,6 +22,16 @@ async function client(roomId, token, displayName) {
 const completed = (c, runId) => c.runs.some((u) => u.runId === runId && u.kind === 'completed');
 
 const scenarios = {
+  // A room whose document holds args.pieces updates of args.size characters each (made here: argv cannot carry a MiB).
+  async bigRoom() {
+    const room = await createRoom(base, 'Big', 'python');
+    const c = await client(room.roomId, room.tokens.candidate, 'writer');
+    for (let i = 0; i < args.pieces; i++) { c.text.insert(c.text.length, '#' + 'x'.repeat(args.size - 2) + '\n'); await c.flush(); }
+    const result = { roomId: room.roomId, tokens: room.tokens, length: c.text.length, failures: c.failures };
+    await c.stop();
+    return result;
+  },
+
   // The interviewer runs the room's code with a visible and two hidden tests; the candidate and the observer watch;
   // the candidate runs too; the observer may not.
   async hidden() {

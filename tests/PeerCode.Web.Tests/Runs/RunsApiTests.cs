@@ -92,7 +92,10 @@ public sealed class RunsApiTests(RunsServer fx) : IClassFixture<RunsServer>
         await ExpectProblemAsync(interviewer.PostAsJsonAsync($"/api/rooms/{Guid.NewGuid():N}/runs", new { language = "python" }), HttpStatusCode.NotFound, "room-not-found");
 
         // Code over 1 MiB: the room's document itself is too large to run (three updates of 400,000 characters).
-        var (bigRoom, bigTokens) = await RunsTestKit.RoomWithCodeAsync(fx.Server.BaseUrl, [.. Enumerable.Range(0, 3).Select(i => "#" + new string('x', 399_999))]);
+        var big = await RunsTestKit.ScenarioAsync("bigRoom", fx.Server.BaseUrl, new { pieces = 3, size = 400_000 });
+        big.GetProperty("length").GetInt32().Should().Be(1_200_000);
+        big.GetProperty("failures").EnumerateArray().Should().BeEmpty();
+        var (bigRoom, bigTokens) = (Guid.Parse(big.GetProperty("roomId").GetString()!), big.GetProperty("tokens"));
         await ExpectProblemAsync(RunsTestKit.Client(fx.Server.BaseUrl, bigTokens.GetProperty("candidate").GetString())
             .PostAsJsonAsync($"/api/rooms/{bigRoom:N}/runs", new { language = "python" }), HttpStatusCode.BadRequest, "code-too-large", "1024 KiB");
 
