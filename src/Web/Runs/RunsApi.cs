@@ -24,6 +24,7 @@ public static class RunsApi
     {
         app.MapPost("/api/rooms/{roomId}/runs", RequestAsync).WithTags("Runs").WithName("RequestRun");
         app.MapGet("/api/runs/{runId}", GetAsync).WithTags("Runs").WithName("GetRun");
+        app.MapGet("/api/rooms/{roomId}/runs", ListAsync).WithTags("Runs").WithName("ListRuns");
         return app;
     }
 
@@ -50,6 +51,39 @@ public static class RunsApi
             };
             return Problem("The run was not requested", e.Code, e.Message, status);
         }
+        catch (EventStoreException)
+        {
+            return Problem("The run was not requested", "not-stored", "The run could not be recorded, so it was not queued. Try again in a moment.",
+                StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    /// <summary>Every run of the room, oldest first (a page that joins later fills its history from this).</summary>
+    private static async Task<Results<JsonHttpResult<IReadOnlyList<RunReport>>, ProblemHttpResult>> ListAsync(string roomId, HttpContext http, IEventStore store, CancellationToken ct)
+    {
+        if (Token(http) is not { } token) return MissingToken();
+        if (!Guid.TryParse(roomId, out var room)) return Problem(RoomError.NotFound);
+        var stream = RoomEventTypes.StreamOf(room);
+        RoomState? state = null;
+        var events = new List<RunEvent>();
+        // The whole stream, forwards (edits included): fine for an interview's length; a read model would serve big rooms.
+        await foreach (var recorded in store.ReadStreamAsync(stream, StreamPosition.Start, Direction.Forwards, int.MaxValue, ct))
+        {
+            if (state is null)
+            {
+                if (RoomEventCodec.Decode(recorded) is not RoomCreated created) break;
+                state = RoomState.Evolve(RoomState.Initial, created);
+                if (state.RoleForTokenHash(RoomLinks.Hash(token)) is null) return Problem(RoomError.InvalidToken);
+                continue;
+            }
+            if (RunEventSerializer.Deserialize(recorded.Type, recorded.Data.Span) is { } e) events.Add(e);
+        }
+        if (state is null) return Problem(RoomError.NotFound);
+        var audience = state.RoleForTokenHash(RoomLinks.Hash(token)) == ParticipantRole.Interviewer ? RunAudience.Interviewer : RunAudience.Participant;
+        IReadOnlyList<RunReport> runs = events.OfType<RunRequested>()
+            .Select(r => RunViews.Report(r.RunId, events, audience)!)
+            .ToList();
+        return TypedResults.Json(runs, RunEventSerializer.Options);
     }
 
     private static async Task<Results<JsonHttpResult<RunReport>, ProblemHttpResult>> GetAsync(string runId, HttpContext http, IEventStore store, CancellationToken ct)

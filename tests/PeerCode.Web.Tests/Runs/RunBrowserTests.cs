@@ -44,6 +44,11 @@ public sealed class RunBrowserTests
             (await page.Locator("#run-history li").InnerTextAsync()).Should().Contain("ok").And.Contain("ms");
         }
 
+        // A page opened afterwards fills its history from GET /api/rooms/{roomId}/runs.
+        var late = await OpenAsync(browser, links.GetProperty("candidate").GetString()!, "Bob again");
+        await late.Locator("#run-history li.ok").WaitForAsync(new() { Timeout = 10_000 });
+        (await late.Locator("#run-history li").CountAsync()).Should().Be(1);
+
         var shots = Path.Combine(Repo.Root, "artifacts", "screenshots");
         Directory.CreateDirectory(shots);
         await bob.ScreenshotAsync(new() { Path = Path.Combine(shots, "room-run.png") });

@@ -60,6 +60,11 @@ public sealed class RunsApiTests(RunsServer fx) : IClassFixture<RunsServer>
         await ExpectProblemAsync(interviewer.GetAsync($"/api/runs/{roomId:N}-0123456789abcdef"), HttpStatusCode.NotFound, "run-not-found");
         await ExpectProblemAsync(interviewer.GetAsync("/api/runs/nonsense"), HttpStatusCode.NotFound, "run-not-found");
 
+        // The room's run list (what a page joining later fills its history from) has it too.
+        var list = await candidate.GetFromJsonAsync<JsonElement>($"/api/rooms/{roomId:N}/runs");
+        list.EnumerateArray().Should().ContainSingle().Which.GetProperty("verdict").GetString().Should().Be("ok");
+        await ExpectProblemAsync(RunsTestKit.Client(fx.Server.BaseUrl, "wrong").GetAsync($"/api/rooms/{roomId:N}/runs"), HttpStatusCode.Unauthorized, "invalid-token");
+
         // The room stream holds the run's whole lifecycle, with the exact code the server's document held.
         var events = await RunsTestKit.RunEventsAsync(fx.Data, roomId);
         events.Select(e => e.GetType()).Should().Equal(typeof(RunRequested), typeof(RunQueued), typeof(RunStarted), typeof(RunOutput), typeof(RunCompleted));

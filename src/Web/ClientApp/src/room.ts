@@ -75,6 +75,7 @@ function openRoom(app: HTMLElement, roomId: string, token: string, name: string)
       editor.updateOptions({ readOnly });
       languageSelect.disabled = readOnly;
       runs?.setRole(r.role);
+      void runs?.loadHistory(roomId, token);
       $('#error').textContent = '';
     },
     presence: (p) => renderPresence(p),

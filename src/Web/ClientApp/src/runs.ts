@@ -16,6 +16,13 @@ export type RunUpdate =
 
 interface RunView { runId: string; language: string; status: string; output: string; at: string; completed?: Extract<RunUpdate, { kind: 'completed' }> }
 
+interface RunReport {
+  runId: string; status: string; language: string; requestedAt: string; verdict: string | null; exitCode: number | null;
+  wallMs: number | null; cpuMs: number | null; peakMemoryKb: number | null; outputTruncated: boolean; detail: string | null;
+  completedAt: string | null; output: { seq: number; stream: string; text: string }[];
+  testResults: Extract<RunUpdate, { kind: 'completed' }>['tests'];
+}
+
 interface LanguagesResponse { languages: { id: string; name: string; version: string }[]; sandbox: { available: boolean; unavailable: string | null } }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -49,6 +56,32 @@ export class RunsPanel {
   }
 
   setRole(role: string): void { this.role = role; this.refresh(); }
+
+  /** Fills the history with the room's earlier runs (GET /api/rooms/{roomId}/runs); runs seen live are kept as they are. */
+  async loadHistory(roomId: string, token: string): Promise<void> {
+    try {
+      const res = await fetch(`/api/rooms/${encodeURIComponent(roomId)}/runs`, { headers: { authorization: `Bearer ${token}` } });
+      if (!res.ok) return;
+      const reports = (await res.json()) as RunReport[];
+      const known = new Map(this.runs);
+      this.runs.clear();
+      for (const r of reports) {
+        this.runs.set(r.runId, known.get(r.runId) ?? {
+          runId: r.runId, language: r.language, status: r.verdict ?? r.status, at: r.requestedAt,
+          output: r.output.map((o) => (o.stream === 'stderr' ? `\x1b[31m${o.text}\x1b[0m` : o.text)).join(''),
+          completed: r.verdict === null ? undefined : {
+            kind: 'completed', runId: r.runId, verdict: r.verdict, exitCode: r.exitCode, wallMs: r.wallMs ?? 0, cpuMs: r.cpuMs,
+            peakMemoryKb: r.peakMemoryKb, outputTruncated: r.outputTruncated, detail: r.detail, at: r.completedAt ?? r.requestedAt, tests: r.testResults,
+          },
+        });
+      }
+      for (const [id, run] of known) if (!this.runs.has(id)) this.runs.set(id, run);
+      this.renderHistory();
+    } catch {
+      // The live RunUpdates still fill the history; a failed fetch only leaves out the older runs.
+      this.setStatus('Earlier runs could not be loaded.', 'failed');
+    }
+  }
 
   setLanguage(language: string): void { this.language = language; this.refresh(); }
 
