@@ -1,5 +1,5 @@
 // The run panel of a room: Run button (the room's language, if this server can run it), optional stdin, the output
-// of the run being followed in xterm.js, its status, and the history of the room's runs seen since joining.
+// of the run being followed in xterm.js, its status, and the history of the room's runs (loaded on join, then live).
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import type { HubProvider } from './provider';
