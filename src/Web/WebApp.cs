@@ -2,8 +2,8 @@ using PeerCode.Infrastructure.EventStore;
 using PeerCode.Infrastructure.EventStore.EventStoreDb;
 using PeerCode.Infrastructure.Runs;
 using PeerCode.Web.Health;
-using PeerCode.Web.Runs;
 using PeerCode.Web.Rooms;
+using PeerCode.Web.Runs;
 
 namespace PeerCode.Web;
 

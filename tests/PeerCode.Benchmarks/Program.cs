@@ -5,15 +5,16 @@ using PeerCode.Benchmarks.EventStore;
 
 var commands = new Dictionary<string, Func<CommandLine, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["collab"] = CollabBenchmark.RunAsync,
+    ["crdt"] = CrdtBenchmark.RunAsync,
+    ["crdt-fuzz"] = CrdtFuzzCommand.RunAsync,
+    ["yjs-apply"] = YjsApplyCommand.RunAsync,
     ["eventstore"] = EventStoreBenchmark.RunAsync,
     ["eventstore-xproc"] = CrossProcessBenchmark.RunAsync,
     ["es-append"] = EventStoreAppendCommand.RunAsync,
     ["esdb-append"] = EventStoreDbAppendBenchmark.RunAsync,
     ["sandbox"] = SandboxBenchmark.RunAsync,
     ["run-file"] = SandboxBenchmark.RunFileAsync,
-    ["collab"] = CollabBenchmark.RunAsync,
-    ["crdt"] = CrdtBenchmark.RunAsync,
-    ["yjs-apply"] = YjsApplyCommand.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))

@@ -11,17 +11,23 @@ public readonly record struct DeleteRange(int Clock, int Length)
 /// <summary>Deleted clock ranges per client: deletions travel as ranges, never as structs.</summary>
 public sealed class DeleteSet
 {
-    private readonly Dictionary<uint, List<DeleteRange>> _clients = [];
+    private static readonly Dictionary<uint, List<DeleteRange>> NoClients = [];
 
-    public IReadOnlyDictionary<uint, List<DeleteRange>> Clients => _clients;
-    public bool IsEmpty => _clients.Count == 0;
+    // Allocated on first use: most transactions and updates delete nothing.
+    private Dictionary<uint, List<DeleteRange>>? _map;
+
+    private Dictionary<uint, List<DeleteRange>> Ranges => _map ?? NoClients;
+
+    public IReadOnlyDictionary<uint, List<DeleteRange>> Clients => Ranges;
+    public bool IsEmpty => _map is null || _map.Count == 0;
 
     public void Add(uint client, int clock, int length)
     {
-        if (!_clients.TryGetValue(client, out var ranges))
+        _map ??= [];
+        if (!_map.TryGetValue(client, out var ranges))
         {
             ranges = [];
-            _clients[client] = ranges;
+            _map[client] = ranges;
         }
         else if (ranges.Count > 0 && ranges[^1].End == clock)
         {
@@ -33,7 +39,7 @@ public sealed class DeleteSet
 
     public bool Contains(Id id)
     {
-        if (!_clients.TryGetValue(id.Client, out var ranges)) return false;
+        if (!Ranges.TryGetValue(id.Client, out var ranges)) return false;
         int lo = 0, hi = ranges.Count - 1;
         while (lo <= hi)
         {
@@ -49,7 +55,7 @@ public sealed class DeleteSet
     /// <summary>Sorts each client's ranges and joins overlapping or touching ones.</summary>
     public void SortAndMerge()
     {
-        foreach (var ranges in _clients.Values)
+        foreach (var ranges in Ranges.Values)
         {
             if (ranges.Count < 2) continue;
             ranges.Sort((a, b) => a.Clock.CompareTo(b.Clock));
@@ -69,7 +75,7 @@ public sealed class DeleteSet
     {
         var merged = new DeleteSet();
         foreach (var ds in sets)
-        foreach (var (client, ranges) in ds._clients)
+        foreach (var (client, ranges) in ds.Ranges)
         foreach (var r in ranges)
             merged.Add(client, r.Clock, r.Length);
         merged.SortAndMerge();
@@ -91,15 +97,15 @@ public sealed class DeleteSet
                 while (i + 1 < structs.Count && structs[i + 1].Deleted) len += structs[++i].Length;
                 (ranges ??= []).Add(new DeleteRange(clock, len));
             }
-            if (ranges is not null) ds._clients[client] = ranges;
+            if (ranges is not null) (ds._map ??= [])[client] = ranges;
         }
         return ds;
     }
 
     public void Write(IUpdateEncoder encoder)
     {
-        encoder.Rest.WriteVarUInt((ulong)_clients.Count);
-        IEnumerable<KeyValuePair<uint, List<DeleteRange>>> clients = _clients.Count > 1 ? _clients.OrderByDescending(kv => kv.Key) : _clients;
+        encoder.Rest.WriteVarUInt((ulong)Ranges.Count);
+        IEnumerable<KeyValuePair<uint, List<DeleteRange>>> clients = Ranges.Count > 1 ? Ranges.OrderByDescending(kv => kv.Key) : Ranges;
         foreach (var (client, ranges) in clients)
         {
             encoder.ResetDsCurVal();

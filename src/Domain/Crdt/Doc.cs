@@ -96,14 +96,51 @@ public sealed class Doc
     /// <summary>Applies a v2 update. A malformed update throws <see cref="CrdtFormatException"/> and changes nothing.</summary>
     public void ApplyUpdateV2(byte[] update) => Apply(Update.DecodeV2(update));
 
-    public void Apply(Update update) => Transact(tr =>
+    public void Apply(Update update)
+    {
+        ValidateParents(update);
+        Transact(tr => Integrate(tr, update), local: false);
+    }
+
+    /// <summary>
+    /// Rejects, before anything changes, items whose parent reference points at content that is not a shared
+    /// type (a yjs client never sends that). References to structs we do not have yet simply wait as pending.
+    /// </summary>
+    private void ValidateParents(Update update)
+    {
+        foreach (var structs in update.Structs.Values)
+        foreach (var s in structs)
+        {
+            if (s is not Item { ParentRef: Id parent } item) continue;
+            AbstractStruct? target = null;
+            if (parent.Clock < Store.GetState(parent.Client)) target = Store.Find(parent);
+            else if (update.Structs.TryGetValue(parent.Client, out var list) && list.Count > 0 && list[0].Id.Clock <= parent.Clock && parent.Clock < list[^1].EndClock)
+                target = list[FindStructIndex(list, parent.Clock)];
+            if (target is Item { Content: not (ContentType or ContentDeleted) })
+                throw new CrdtFormatException($"item {item.Id} names {parent} as its parent, which is not a shared type");
+        }
+    }
+
+    private static int FindStructIndex(List<AbstractStruct> list, int clock)
+    {
+        int lo = 0, hi = list.Count - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) >> 1;
+            if (list[mid].Id.Clock <= clock) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    private void Integrate(Transaction tr, Update update)
     {
         Enqueue(update.Structs);
         IntegratePending(tr);
         var deletes = _pendingDeletes is null ? update.DeleteSet : DeleteSet.Merge([update.DeleteSet, _pendingDeletes]);
         var unapplied = ApplyDeleteSet(tr, deletes);
         _pendingDeletes = unapplied.IsEmpty ? null : unapplied;
-    }, local: false);
+    }
 
     private void Enqueue(Dictionary<uint, List<AbstractStruct>> structs)
     {
@@ -126,7 +163,8 @@ public sealed class Doc
     /// <summary>Integrates every queued struct whose dependencies are present; the rest stay pending.</summary>
     private void IntegratePending(Transaction tr)
     {
-        var clients = _pendingStructs.Keys.ToArray();
+        var clients = new uint[_pendingStructs.Count];
+        _pendingStructs.Keys.CopyTo(clients, 0);
         if (clients.Length > 1) Array.Sort(clients, (a, b) => b.CompareTo(a));
         var heads = new int[clients.Length];
         bool progress;

@@ -31,6 +31,39 @@ public sealed record Snapshot(DeleteSet DeleteSet, StateVector StateVector)
         return new Snapshot(ds, sv);
     }
 
+    /// <summary>
+    /// A new document holding <paramref name="origin"/> as it was at this snapshot (yjs's createDocFromSnapshot),
+    /// e.g. to replay a moment of an interview. The origin must keep deleted content (gc: false); its content
+    /// is unchanged (items cut at the snapshot's clocks are merged back at the end of the transaction).
+    /// </summary>
+    public Doc ToDoc(Doc origin, uint clientId)
+    {
+        if (origin.Gc) throw new InvalidOperationException("restoring a snapshot needs a document created with gc: false");
+        byte[] update = [];
+        origin.Transact(tr =>
+        {
+            var encoder = new UpdateEncoderV1();
+            var clients = StateVector.Clocks.Where(kv => kv.Value > 0).OrderByDescending(kv => kv.Key).ToList();
+            encoder.Rest.WriteVarUInt((ulong)clients.Count);
+            foreach (var (client, clock) in clients)
+            {
+                if (clock < origin.Store.GetState(client)) origin.Store.GetCleanStart(tr, new Id(client, clock));
+                var structs = origin.Store.GetStructs(client)
+                    ?? throw new InvalidOperationException($"the document has nothing of client {client} the snapshot names");
+                var last = StructStore.FindIndex(structs, clock - 1);
+                encoder.Rest.WriteVarUInt((ulong)(last + 1));
+                encoder.WriteClient(client);
+                encoder.Rest.WriteVarUInt(0);
+                for (var i = 0; i <= last; i++) structs[i].Write(encoder, 0);
+            }
+            DeleteSet.Write(encoder);
+            update = encoder.ToArray();
+        });
+        var doc = new Doc(clientId, gc: false);
+        doc.ApplyUpdate(update);
+        return doc;
+    }
+
     /// <summary>Whether one clock of content existed and was not deleted at this moment.</summary>
     public bool IsVisible(Id id) => id.Clock < StateVector.Get(id.Client) && !DeleteSet.Contains(id);
 

@@ -152,5 +152,14 @@ public sealed class ProtocolsAndPositionsTests(FuzzScenarios scenarios) : IClass
             moments.Add((Snapshot.Of(doc), text.ToString()));
         }
         foreach (var (snapshot, expected) in moments) snapshot.TextAt(text).Should().Be(expected);
+
+        var before = doc.EncodeStateAsUpdate();
+        foreach (var (snapshot, expected) in moments.Where((_, i) => i % 30 == 0))
+        {
+            var restored = snapshot.ToDoc(doc, clientId: 6);
+            restored.GetText("code").ToString().Should().Be(expected);
+            restored.EncodeStateVector().Should().Equal(snapshot.StateVector.Encode());
+        }
+        doc.EncodeStateAsUpdate().Should().Equal(before, "restoring a moment leaves the origin as it was");
     }
 }

@@ -215,6 +215,7 @@ public sealed class Item : AbstractStruct
     internal void Gc(StructStore store)
     {
         if (!Deleted) throw new InvalidOperationException("only deleted items can be garbage collected");
+        if (Content is ContentDeleted) return;
         Content.Gc(store);
         Content = new ContentDeleted(Length);
     }
