@@ -6,8 +6,8 @@ import { createRoom, PeerClient, until } from './lib.mjs';
 const [name, base, argsJson] = process.argv.slice(2);
 const args = argsJson ? JSON.parse(argsJson) : {};
 
-async function client(roomId, token, displayName) {
-  const c = await new PeerClient(base, displayName).connect();
+async function client(roomId, token, displayName, server = base) {
+  const c = await new PeerClient(server, displayName).connect();
   c.raw = [];
   c.runs = [];
   if (typeof c.conn._processIncomingData !== 'function') throw new Error('cannot record raw frames: the SignalR client changed');
@@ -22,6 +22,23 @@ async function client(roomId, token, displayName) {
 const completed = (c, runId) => c.runs.some((u) => u.runId === runId && u.kind === 'completed');
 
 const scenarios = {
+  // Two server processes on one store: a run requested on args.bases[0] reaches a client of args.bases[1] in order.
+  async twoNodes() {
+    const [a, b] = args.bases;
+    const room = await createRoom(a, 'Two nodes', 'python');
+    const onA = await client(room.roomId, room.tokens.interviewer, 'on-a', a);
+    const onB = await client(room.roomId, room.tokens.candidate, 'on-b', b);
+    onA.text.insert(0, 'print("from node a")\n');
+    await onA.flush();
+    await until(() => onB.text.toString() === onA.text.toString(), 5000, 'code to cross');
+    const accepted = await onA.invoke('RequestRun', 'python', '', []);
+    if (!accepted?.runId) throw new Error(`RequestRun failed: ${onA.failures.join('; ')}`);
+    await until(() => completed(onB, accepted.runId) && completed(onA, accepted.runId), 30000, 'the run to complete on both nodes');
+    const result = { runId: accepted.runId, onA: onA.runs, onB: onB.runs, failures: onA.failures.concat(onB.failures) };
+    await onA.stop(); await onB.stop();
+    return result;
+  },
+
   // A room whose document holds args.pieces updates of args.size characters each (made here: argv cannot carry a MiB).
   async bigRoom() {
     const room = await createRoom(base, 'Big', 'python');

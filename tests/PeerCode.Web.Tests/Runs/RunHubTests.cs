@@ -69,4 +69,23 @@ public sealed class RunHubTests
         requested.Tests.Select(t => t.Stdin).Should().Equal("visible-in", secrets[0], secrets[1]);
         events.OfType<RunRequested>().Should().HaveCount(2, "the observer's request left nothing behind");
     }
+
+    [Fact]
+    public async Task A_run_requested_on_one_server_process_reaches_a_client_of_another_process_on_the_same_store_in_order()
+    {
+        var data = Repo.NewDataDirectory();
+        await using var a = await ServerProcess.StartAsync(data);
+        await using var b = await ServerProcess.StartAsync(data);
+        var result = await RunsTestKit.ScenarioAsync("twoNodes", a.BaseUrl, new { bases = new[] { a.BaseUrl, b.BaseUrl } });
+
+        result.GetProperty("failures").EnumerateArray().Should().BeEmpty();
+        foreach (var side in new[] { "onA", "onB" })
+        {
+            var updates = result.GetProperty(side).EnumerateArray().ToList();
+            updates.Select(u => u.GetProperty("kind").GetString()).Should().Equal(["requested", "queued", "started", "output", "completed"], side);
+            updates.Should().OnlyContain(u => u.GetProperty("runId").GetString() == result.GetProperty("runId").GetString());
+            updates[3].GetProperty("text").GetString().Should().Be("from node a\n");
+            updates[4].GetProperty("verdict").GetString().Should().Be("ok");
+        }
+    }
 }
