@@ -14,11 +14,21 @@ public sealed class RunHubTests
     {
         var data = Repo.NewDataDirectory();
         var secrets = new[] { "secret-alpha-" + Guid.NewGuid().ToString("N")[..12], "secret-beta-" + Guid.NewGuid().ToString("N")[..12], "SECRET-GAMMA-" + Guid.NewGuid().ToString("N")[..12] };
-        JsonElement result;
-        await using (var server = await ServerProcess.StartAsync(data))
-            result = await RunsTestKit.ScenarioAsync("hidden", server.BaseUrl, new { secrets });
+        await using var server = await ServerProcess.StartAsync(data);
+        var result = await RunsTestKit.ScenarioAsync("hidden", server.BaseUrl, new { secrets });
 
         var runId = result.GetProperty("runId").GetString()!;
+        var tokens = result.GetProperty("tokens");
+        // REST gives the same per-role views: the candidate's GET of the run and of the room's runs never holds hidden data.
+        foreach (var path in new[] { $"/api/runs/{runId}", $"/api/rooms/{result.GetProperty("roomId").GetString()}/runs" })
+        {
+            using var candidateHttp = RunsTestKit.Client(server.BaseUrl, tokens.GetProperty("candidate").GetString());
+            using var interviewerHttp = RunsTestKit.Client(server.BaseUrl, tokens.GetProperty("interviewer").GetString());
+            var asCandidate = await candidateHttp.GetStringAsync(path);
+            asCandidate.Should().Contain("visible-in");
+            foreach (var secret in secrets) asCandidate.Should().NotContainEquivalentOf(secret, path);
+            (await interviewerHttp.GetStringAsync(path)).Should().Contain(secrets[0]).And.Contain(secrets[2]);
+        }
         foreach (var who in new[] { "interviewer", "candidate", "observer" })
         {
             var updates = result.GetProperty(who).EnumerateArray().ToList();
