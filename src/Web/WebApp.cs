@@ -37,17 +37,18 @@ public static class WebApp
         builder.Services.AddPeerCodeRooms(builder.Configuration);
         builder.Services.AddRunSandbox(builder.Configuration["PeerCode:SandboxRoot"] ?? Path.Combine(Path.GetTempPath(), "peercode-sandbox"));
         builder.Services.AddSingleton<PeerCode.Application.Replay.RoomReplay>();
+        builder.Services.AddPeerCodeRuns(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthApi();
+        app.MapRuns();
         app.UseStaticFiles();
         app.MapReportsApi();
         app.MapProjectionsAdminApi();
         app.MapRooms();
-        app.MapLanguagesApi();
         app.MapReplayApi();
         // The browser app (built by ClientApp into wwwroot/app): the lobby at / and a room at /r/{id}.
         app.MapFallbackToFile("app/index.html");

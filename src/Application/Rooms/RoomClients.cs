@@ -1,4 +1,5 @@
 using PeerCode.Domain.Rooms;
+using PeerCode.Domain.Runs;
 
 namespace PeerCode.Application.Rooms;
 
@@ -16,6 +17,9 @@ public interface IRoomClients
     Task ChatAsync(Guid roomId, ChatView message);
     Task PresenceAsync(Guid roomId, IReadOnlyList<PresenceParticipant> participants);
     Task LanguageAsync(Guid roomId, string language, Guid participantId);
+
+    /// <summary>A run event, as each connection's role may see it (hidden tests' data only to interviewers).</summary>
+    Task RunAsync(Guid roomId, RunEvent run);
 }
 
 public static class RoomViews

@@ -1,6 +1,7 @@
 using PeerCode.Application.EventStore;
 using PeerCode.Application.Rooms;
 using PeerCode.Domain.Rooms;
+using PeerCode.Domain.Runs;
 
 namespace PeerCode.Infrastructure.Rooms;
 
@@ -58,7 +59,9 @@ public sealed class LiveRoom(Guid roomId, RoomState state, RoomDocument document
 
     /// <summary>
     /// Applies an event read from the store (subscription or catch-up). Returns the events that are new to this room
-    /// (several when a gap was filled), in stream order, for fan-out; own events are only counted, never re-applied.
+    /// (several when a gap was filled), in stream order, for fan-out: other nodes' room events, and run events from any
+    /// node (run events are appended by the run lifecycle, which sends them to nobody, so this is their only way out).
+    /// Own room events are only counted, never re-applied.
     /// </summary>
     public async Task<IReadOnlyList<RecordedEvent>> ApplyRecordedAsync(RecordedEvent recorded, IEventStore store, string nodeId, CancellationToken ct)
     {
@@ -75,6 +78,11 @@ public sealed class LiveRoom(Guid roomId, RoomState state, RoomDocument document
             foreach (var r in fresh)
             {
                 KnownThrough = r.Revision;
+                if (RunEventTypes.Types.ContainsKey(r.Type))
+                {
+                    foreign.Add(r);
+                    continue;
+                }
                 if (r.Metadata.NodeId == nodeId) continue;
                 if (RoomEventCodec.Decode(r) is not { } e) continue;
                 if (e is DocumentUpdated u) document.Apply(RoomDocument.Check(u.Update));

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PeerCode.Application.EventStore;
 using PeerCode.Application.Rooms;
+using PeerCode.Application.Runs;
 using PeerCode.Domain.Rooms;
 
 namespace PeerCode.Infrastructure.Rooms;
@@ -40,7 +41,8 @@ public sealed class RoomFanOut(
         }
     }
 
-    private Task SendAsync(LiveRoom room, RecordedEvent recorded) => RoomEventCodec.Decode(recorded) switch
+    private Task SendAsync(LiveRoom room, RecordedEvent recorded) =>
+        RunEventSerializer.Deserialize(recorded.Type, recorded.Data.Span) is { } run ? clients.RunAsync(room.RoomId, run) : RoomEventCodec.Decode(recorded) switch
     {
         DocumentUpdated u => clients.YjsAsync(room.RoomId, YjsMessages.EncodeSync(SyncStep.Update, u.Update), null),
         AwarenessUpdated a => clients.YjsAsync(room.RoomId, YjsMessages.EncodeAwareness(a.Entry), null),

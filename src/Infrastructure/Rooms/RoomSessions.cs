@@ -19,6 +19,9 @@ public sealed class RoomActException(RoomError error, bool hostile = false) : Ex
 public sealed record JoinedRoom(Guid RoomId, Guid ParticipantId, string Role, string Color, IReadOnlyList<PresenceParticipant> Participants,
     IReadOnlyList<byte[]> Greeting, bool PresenceChanged);
 
+/// <summary>The code to run and who asks for it (<paramref name="RequestedBy"/>: a participant id, or "api:{role}" for REST).</summary>
+public sealed record RunSource(Guid RoomId, string RequestedBy, ParticipantRole Role, string Code);
+
 /// <summary>
 /// The room use cases of connected clients. Every act is decided against the room's state, appended durably, then
 /// applied to the in-memory room and only then sent to anyone else; a failed append reaches the sender only.
@@ -126,6 +129,36 @@ public sealed class RoomSessions(
         var session = SessionOf(connectionId);
         await AppendAsync(session.Room, RoomRules.Decide(new ReportFocus(session.ParticipantId, focused, clock.GetUtcNow()), session.Room.State), null, connectionId, ct);
     }
+
+    /// <summary>
+    /// What a run needs from the caller's room: who asks, and the server document's text at this moment (never a
+    /// client's copy, so the recorded RunRequested shows exactly what the room held). Observers may not run.
+    /// </summary>
+    public async Task<RunSource> RunSourceAsync(string connectionId)
+    {
+        var session = SessionOf(connectionId);
+        if (session.Role == ParticipantRole.Observer) throw new RoomActException(ObserverCannotRun);
+        return new RunSource(session.Room.RoomId, session.ParticipantId.ToString("N"), session.Role, await session.Room.WithGateAsync(d => d.Text()));
+    }
+
+    /// <summary>The same for a REST caller holding a room link token (the room is loaded, caught up and released).</summary>
+    public async Task<RunSource> RunSourceForTokenAsync(Guid roomId, string token, CancellationToken ct)
+    {
+        var room = await registry.AcquireAsync(roomId, ct) ?? throw new RoomActException(RoomError.NotFound);
+        try
+        {
+            var role = room.State.RoleForTokenHash(RoomLinks.Hash(token ?? "")) ?? throw new RoomActException(RoomError.InvalidToken);
+            if (role == ParticipantRole.Observer) throw new RoomActException(ObserverCannotRun);
+            return new RunSource(roomId, "api:" + RoomViews.RoleName(role), role, await room.WithGateAsync(d => d.Text()));
+        }
+        finally
+        {
+            registry.Release(room);
+        }
+    }
+
+    public static readonly RoomError ObserverCannotRun =
+        new("observer-cannot-run", "Observers can watch runs but not start them; ask the interviewer or the candidate to run the code.");
 
     public (Guid RoomId, string Title, string Language)? RoomOf(string connectionId) =>
         _sessions.TryGetValue(connectionId, out var s) ? (s.Room.RoomId, s.Room.State.Title, s.Room.State.Language) : null;

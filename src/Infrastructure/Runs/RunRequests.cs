@@ -15,7 +15,7 @@ public sealed class RunRequests(CodeRunner runner, IRunLifecycle lifecycle, RunS
     public async Task<string> RequestAsync(string roomId, string language, string code, string stdin, IReadOnlyList<RunTestCase> tests, string requestedBy, CancellationToken ct = default)
     {
         runner.RequestLimits.Validate(new RunRequest(language, code, stdin, tests), runner.Catalogue);
-        var runId = Guid.NewGuid().ToString("N");
+        var runId = RunIds.New(roomId);
         var decision = await lifecycle.HandleAsync(roomId,
             new RequestRun(runId, language, code, stdin, tests, requestedBy, maxUnfinishedPerRoom, time.GetUtcNow()), ct);
         if (decision.Rejection is { } rejected) throw new RunRequestException(rejected.Code, rejected.Message);

@@ -1,7 +1,12 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using PeerCode.Application.EventStore;
 using PeerCode.Application.Rooms;
+using PeerCode.Application.Runs;
+using PeerCode.Domain.Runs;
 using PeerCode.Infrastructure.Rooms;
+using PeerCode.Infrastructure.Runs;
+using PeerCode.Web.Runs;
 
 namespace PeerCode.Web.Rooms;
 
@@ -14,14 +19,18 @@ public sealed record HubError(string Code, string Message);
 /// Every method completes only after the act is durable, which is the sender's acknowledgement; a refusal reaches the
 /// caller as a HubException "code: message", and a hostile message also sends Error and closes the connection.
 /// </summary>
-public sealed class RoomHub(RoomSessions sessions, IOptions<RoomOptions> limits, ILogger<RoomHub> log) : Hub
+public sealed class RoomHub(RoomSessions sessions, RunsEntry runs, IOptions<RoomOptions> limits, ILogger<RoomHub> log) : Hub
 {
     public static string Group(Guid roomId) => "room:" + roomId.ToString("N");
+
+    /// <summary>The room's connections that see runs as <paramref name="audience"/> does (RunUpdate is sent per audience).</summary>
+    public static string Group(Guid roomId, RunAudience audience) => $"room:{roomId:N}:{audience.ToString().ToLowerInvariant()}";
 
     public async Task<JoinResult> JoinRoom(string roomId, string token, string displayName)
     {
         var joined = await GuardAsync(() => sessions.JoinAsync(Context.ConnectionId, roomId, token, displayName, Context.ConnectionAborted));
         await Groups.AddToGroupAsync(Context.ConnectionId, Group(joined.RoomId));
+        await Groups.AddToGroupAsync(Context.ConnectionId, Group(joined.RoomId, joined.Role == "interviewer" ? RunAudience.Interviewer : RunAudience.Participant));
         if (joined.PresenceChanged) await Clients.Group(Group(joined.RoomId)).SendAsync("Presence", new { participants = joined.Participants });
         foreach (var message in joined.Greeting) await Clients.Caller.SendAsync("Yjs", Convert.ToBase64String(message));
         var room = sessions.RoomOf(Context.ConnectionId);
@@ -59,6 +68,26 @@ public sealed class RoomHub(RoomSessions sessions, IOptions<RoomOptions> limits,
     /// <summary>Integrity signal: the caller's editor lost (false) or regained (true) focus.</summary>
     public Task ReportFocus(bool focused) =>
         GuardAsync(async () => { await sessions.ReportFocusAsync(Context.ConnectionId, focused, Context.ConnectionAborted); return 0; });
+
+    /// <summary>
+    /// Runs the room's code as the server's document holds it right now (interviewers and candidates; observers may not).
+    /// Completes with the run id once RunRequested and RunQueued are durable and the job is queued; the lifecycle then
+    /// reaches everyone in the room as RunUpdate messages.
+    /// </summary>
+    public Task<RunAccepted> RequestRun(string language, string? stdin, IReadOnlyList<RunTestInput?>? tests) => GuardAsync(async () =>
+    {
+        var source = await sessions.RunSourceAsync(Context.ConnectionId);
+        try
+        {
+            return new RunAccepted(await runs.RequestAsync(source, language, stdin, RunTestInput.ToDomain(tests), Context.ConnectionAborted));
+        }
+        catch (RunRequestException e) { throw new RoomActException(new(e.Code, e.Message)); }
+        catch (EventStoreException e)
+        {
+            log.LogError(e, "Run request of room {RoomId} not stored", source.RoomId);
+            throw new RoomActException(new("not-stored", "The run could not be recorded, so it was not queued. Try again in a moment."));
+        }
+    });
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
@@ -99,4 +128,10 @@ public sealed class HubRoomClients(IHubContext<RoomHub> hub) : IRoomClients
 
     public Task LanguageAsync(Guid roomId, string language, Guid participantId) =>
         hub.Clients.Group(RoomHub.Group(roomId)).SendAsync("Language", new { language, participantId });
+
+    public async Task RunAsync(Guid roomId, RunEvent run)
+    {
+        await hub.Clients.Group(RoomHub.Group(roomId, RunAudience.Interviewer)).SendAsync("RunUpdate", RunViews.Update(run, RunAudience.Interviewer));
+        await hub.Clients.Group(RoomHub.Group(roomId, RunAudience.Participant)).SendAsync("RunUpdate", RunViews.Update(run, RunAudience.Participant));
+    }
 }

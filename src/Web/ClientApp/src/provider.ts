@@ -7,6 +7,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
+import type { RunUpdate } from './runs';
 
 export type Status = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -98,6 +99,18 @@ export class HubProvider {
   }
 
   sendChat(text: string): Promise<void> { return this.invoke('SendChat', text); }
+
+  /** Receives every RunUpdate of the room (docs/protocol.md). */
+  onRunUpdate(handler: (update: RunUpdate) => void): void { this.connection.on('RunUpdate', handler); }
+
+  /** Runs the room's code as the server's document holds it; resolves with the run id, rejects with the server's message. */
+  async requestRun(language: string, stdin: string): Promise<string> {
+    try {
+      return (await this.connection.invoke<{ runId: string }>('RequestRun', language, stdin, [])).runId;
+    } catch (e) {
+      throw new Error(messageOf(e));
+    }
+  }
 
   changeLanguage(language: string): Promise<void> { return this.invoke('ChangeLanguage', language); }
 

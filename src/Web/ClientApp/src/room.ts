@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import { MonacoBinding } from 'y-monaco';
 import { HubProvider, type ChatMessage, type Participant, type Status } from './provider';
 import { LANGUAGES } from './languages';
+import { RunsPanel } from './runs';
 
 // Monaco's workers come from this origin's own bundle (no CDN, no blob: URLs), so a CSP with worker-src 'self' holds.
 self.MonacoEnvironment = {
@@ -40,6 +41,7 @@ function openRoom(app: HTMLElement, roomId: string, token: string, name: string)
         <span id="error" class="error" role="alert"></span>
       </header>
       <div id="editor"></div>
+      <section id="runs" aria-label="Runs"></section>
       <aside>
         <h2>People</h2>
         <ul id="presence"></ul>
@@ -55,9 +57,11 @@ function openRoom(app: HTMLElement, roomId: string, token: string, name: string)
   const text = doc.getText('monaco');
   const editor = monaco.editor.create($('#editor'), { value: '', language: 'plaintext', automaticLayout: true, minimap: { enabled: false } });
   const languageSelect = $<HTMLSelectElement>('#language');
+  let runs: RunsPanel | undefined;
   const setLanguage = (language: string) => {
     monaco.editor.setModelLanguage(editor.getModel()!, language);
     languageSelect.value = language;
+    runs?.setLanguage(language);
   };
 
   const provider = new HubProvider(doc, roomId, token, name, {
@@ -70,6 +74,8 @@ function openRoom(app: HTMLElement, roomId: string, token: string, name: string)
       const readOnly = r.role === 'observer';
       editor.updateOptions({ readOnly });
       languageSelect.disabled = readOnly;
+      runs?.setRole(r.role);
+      void runs?.loadHistory(roomId, token);
       $('#error').textContent = '';
     },
     presence: (p) => renderPresence(p),
@@ -83,6 +89,7 @@ function openRoom(app: HTMLElement, roomId: string, token: string, name: string)
     error: (message) => { $('#error').textContent = message; },
   });
   new MonacoBinding(text, editor.getModel()!, new Set([editor]), provider.awareness);
+  runs = new RunsPanel($('#runs'), provider);
 
   // Integrity signals for the audit (docs/protocol.md): pastes with their size, and the window losing or regaining focus.
   // Observers do not edit, so only participants who can write report them.
