@@ -74,7 +74,7 @@ const scenarios = {
 
     const own = await candidate.invoke('RequestRun', 'python', 'from the candidate', []);
     await observer.invoke('RequestRun', 'python', '', []);
-    if (own?.runId) await until(() => completed(interviewer, own.runId), 30000, "the candidate's run to complete");
+    if (own?.runId) await until(() => completed(interviewer, own.runId) && completed(candidate, own.runId), 30000, "the candidate's run to complete for the interviewer and the candidate");
 
     const view = (c) => c.runs.filter((u) => u.runId === runId);
     const result = {
