@@ -33,9 +33,10 @@ ensure_node() {
 
 # npm ci in a folder that has a package-lock.json, unless node_modules is already in step with it.
 ensure_npm() {
-  local dir="$1"
+  local dir="$1" stamp="$1/node_modules/.peercode-installed"
   [ -f "$dir/package.json" ] || return 0
-  if [ -f "$dir/node_modules/.package-lock.json" ] && cmp -s <(jq -S .packages "$dir/package-lock.json" 2>/dev/null | sed '/"": {/,/^  },/d') <(jq -S .packages "$dir/node_modules/.package-lock.json" 2>/dev/null | sed '/"": {/,/^  },/d'); then
+  # Installed already, and neither package.json nor the lock changed since: nothing to do.
+  if [ -f "$stamp" ] && [ "$stamp" -nt "$dir/package.json" ] && [ "$stamp" -nt "$dir/package-lock.json" ]; then
     return 0
   fi
   say "installing npm packages in ${dir#$ROOT/}"
@@ -51,6 +52,7 @@ ensure_npm() {
     fi
   fi
   rm -f "$log"
+  touch "$stamp"
 }
 
 # Every npm project of the repository (tests' oracles and load generators, the browser app).

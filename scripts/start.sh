@@ -13,5 +13,8 @@ say "building (Release)"
 dotnet build src/Web/PeerCode.Web.csproj -c Release -nologo -clp:ErrorsOnly
 
 url="${PEERCODE__URL:-http://127.0.0.1:5000}"
-say "PeerCode starts on $url  (open it in a browser; Ctrl+C stops it)"
-exec dotnet run --project src/Web/PeerCode.Web.csproj -c Release --no-build -- --PeerCode:Url="$url" "$@"
+for arg in "$@"; do case "$arg" in --PeerCode:Url=*) url="${arg#*=}";; esac; done
+data="${PEERCODE__DATADIRECTORY:-${PeerCode__DataDirectory:-$ROOT/data}}"
+say "PeerCode starts on $url  (open it in a browser; data in $data; Ctrl+C stops it)"
+# dotnet run starts in src/Web, so the data directory is made absolute here (the repository's ./data by default).
+exec dotnet run --project src/Web/PeerCode.Web.csproj -c Release --no-build -- --PeerCode:Url="$url" --PeerCode:DataDirectory="$data" "$@"
