@@ -15,11 +15,8 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
     internal const string ReadMethod = "/event_store.client.streams.Streams/Read";
     internal const string AppendMethod = "/event_store.client.streams.Streams/Append";
 
-    /// <summary>Limits shared with the embedded store, so that one contract holds for both.</summary>
-    public const int MaxTypeLength = 200;
-    public const int MaxMetadataStringLength = 256;
-
     private readonly EventStoreDbSettings _settings;
+    private readonly EventStoreOptions _limits;
     private readonly GrpcTransport _transport;
     private readonly SemaphoreSlim _batchOpening = new(1, 1);
     private volatile BatchAppendSession? _batch;
@@ -27,6 +24,7 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
     public EventStoreDbEventStore(EventStoreDbSettings settings)
     {
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        _limits = new EventStoreOptions { MaxEventBytes = settings.MaxEventBytes, MaxStreamNameLength = settings.MaxStreamNameLength };
         _transport = new GrpcTransport(settings);
     }
 
@@ -95,66 +93,18 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
     }
 
     /// <summary>
-    /// The port's rules for bad input, the same as the embedded store's (so both adapters pass one contract), plus
-    /// EventStoreDB's reservation of names starting with '$'. Nothing reaches the server when one fails.
+    /// The port's rules for bad input, shared with the embedded store (<see cref="AppendValidator"/>, so both adapters
+    /// pass one contract), plus EventStoreDB's reservation of names starting with '$'. Nothing reaches the server when one fails.
     /// </summary>
     private void ValidateAppend(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events)
     {
-        ValidateStreamName(stream);
-        if (expected.Kind is not (ExpectedKind.Any or ExpectedKind.NoStream or ExpectedKind.StreamExists or ExpectedKind.Exact))
-            throw new InvalidAppendException($"Unknown expected revision kind {(int)expected.Kind}; use Any, NoStream, StreamExists or Exact.");
-        if (expected.Kind == ExpectedKind.Exact && expected.Revision < 0)
-            throw new InvalidAppendException($"An exact expected revision must be 0 or more, got {expected.Revision}.");
-        if (events is null || events.Count == 0)
-            throw new InvalidAppendException($"An append to '{stream}' needs at least one event.");
-        var ids = new HashSet<Guid>();
+        if (stream is not null && stream.StartsWith('$'))
+            throw new InvalidAppendException($"Stream '{stream}' starts with '$', which EventStoreDB reserves for system streams.");
+        AppendValidator.Validate(stream!, expected, events, _limits);
         for (var i = 0; i < events.Count; i++)
         {
-            var e = events[i] ?? throw new InvalidAppendException($"Event #{i} of the append to '{stream}' is null.");
-            if (e.EventId == Guid.Empty)
-                throw new InvalidAppendException($"Event #{i} of the append to '{stream}' has an empty event id.");
-            if (!ids.Add(e.EventId))
-                throw new InvalidAppendException($"Event id {e.EventId} appears twice in one append to '{stream}'.");
-            if (string.IsNullOrEmpty(e.Type) || e.Type.Length > MaxTypeLength || e.Type.StartsWith('$') || e.Type.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
-                throw new InvalidAppendException(
-                    $"Event #{i} of the append to '{stream}' has type '{e.Type}'; a type is 1-{MaxTypeLength} characters without whitespace or control characters and does not start with '$' (reserved by EventStoreDB).");
-            if (e.Data.Length > _settings.MaxEventBytes)
-                throw new InvalidAppendException($"Event #{i} ({e.Type}) of the append to '{stream}' is {e.Data.Length} bytes; the limit is {_settings.MaxEventBytes} bytes.");
-            if (!IsJson(e.Data.Span))
-                throw new InvalidAppendException($"Event #{i} ({e.Type}) of the append to '{stream}': data is not one well-formed UTF-8 JSON value.");
-            var m = e.Metadata ?? throw new InvalidAppendException($"Event #{i} of the append to '{stream}' has null metadata; use EventMetadata.Empty.");
-            if (m.UserId is { Length: > MaxMetadataStringLength } || m.NodeId is { Length: > MaxMetadataStringLength })
-                throw new InvalidAppendException($"Event #{i} of the append to '{stream}': user id and node id are limited to {MaxMetadataStringLength} characters.");
-        }
-    }
-
-    private void ValidateStreamName(string stream)
-    {
-        if (string.IsNullOrWhiteSpace(stream))
-            throw new InvalidAppendException("A stream name must not be empty or blank.");
-        if (stream.Length > _settings.MaxStreamNameLength)
-            throw new InvalidAppendException($"Stream name '{stream[..20]}...' is {stream.Length} characters; the limit is {_settings.MaxStreamNameLength}.");
-        if (stream.StartsWith('$'))
-            throw new InvalidAppendException($"Stream '{stream}' starts with '$', which EventStoreDB reserves for system streams.");
-        foreach (var c in stream)
-        {
-            if (char.IsControl(c))
-                throw new InvalidAppendException($"Stream name '{stream}' contains a control character (U+{(int)c:X4}).");
-        }
-    }
-
-    private static bool IsJson(ReadOnlySpan<byte> data)
-    {
-        if (data.IsEmpty) return false;
-        var reader = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = 256 });
-        try
-        {
-            while (reader.Read()) { }
-            return true; // a complete reader rejects anything after the value but whitespace
-        }
-        catch (JsonException)
-        {
-            return false; // "not JSON" is the answer here, turned into InvalidAppendException by the caller
+            if (events[i].Type.StartsWith('$'))
+                throw new InvalidAppendException($"Event #{i} of the append to '{stream}' has type '{events[i].Type}'; types starting with '$' are reserved by EventStoreDB.");
         }
     }
 
