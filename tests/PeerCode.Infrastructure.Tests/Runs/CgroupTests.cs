@@ -17,12 +17,14 @@ public sealed partial class CgroupTests(SandboxFixture fx) : IClassFixture<Sandb
         // launcher thread while that thread sits in the step's cgroups; killing the step then killed the server.
         var cgroup = fx.Sandbox.Cgroups!.Create("stray-" + Guid.NewGuid().ToString("N"), SandboxLimits.Default);
         var done = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
         var thread = new Thread(() =>
         {
             var tid = GetTid().ToString();
             foreach (var f in cgroup.TasksFiles) File.WriteAllText(f, tid);
             done.Set();
-            Thread.Sleep(2000);
+            release.Wait(TimeSpan.FromSeconds(30)); // alive until the checks below are done
+
         });
         thread.Start();
         done.Wait();
@@ -32,6 +34,7 @@ public sealed partial class CgroupTests(SandboxFixture fx) : IClassFixture<Sandb
 
         thread.IsAlive.Should().BeTrue("the server's own thread must survive");
         File.ReadAllText("/proc/self/status").Should().Contain("State:");
+        release.Set();
         thread.Join();
     }
 }
