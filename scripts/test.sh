@@ -9,13 +9,15 @@ ensure_node
 for d in $(npm_projects); do ensure_npm "$d"; done
 ensure_client_app
 
-# docker-compose.yml must stay valid; checked when a docker client with compose is present.
+# docker-compose.yml must stay valid: checked whenever a docker client is present. Without the compose plugin
+# (Docker's own repository, not Debian's), Debian's docker-compose (1.29) validates the same file.
+if command -v docker >/dev/null 2>&1 && ! docker compose version >/dev/null 2>&1; then ensure_apt compose; fi
 if docker compose version >/dev/null 2>&1; then
-  say "validating docker-compose.yml"; docker compose -f docker-compose.yml config -q
+  say "validating docker-compose.yml (docker compose)"; docker compose -f docker-compose.yml config -q
 elif command -v docker-compose >/dev/null 2>&1; then
-  say "validating docker-compose.yml"; docker-compose -f docker-compose.yml config -q
+  say "validating docker-compose.yml (docker-compose $(docker-compose version --short))"; docker-compose -f docker-compose.yml config -q
 else
-  say "docker compose not present: docker-compose.yml not validated"
+  say "no docker client: docker-compose.yml not validated"
 fi
 
 say "building (Release)"
