@@ -249,73 +249,93 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
 
     // ---- subscriptions ----
 
-    public async IAsyncEnumerable<SubscriptionMessage> SubscribeToStreamAsync(string stream, long? afterRevision,
-        [EnumeratorCancellation] CancellationToken ct)
+    public IAsyncEnumerable<SubscriptionMessage> SubscribeToStreamAsync(string stream, long? afterRevision, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(stream);
         if (afterRevision is < 0) throw new ArgumentOutOfRangeException(nameof(afterRevision), "A revision is 0 or more; pass null to start at the beginning.");
-        var last = afterRevision;
-        var caughtUpSent = false;
-        var failures = 0;
-        while (true)
+        return SubscribeAsync(new StreamCursor(stream, afterRevision, _settings.UuidFormat), stream, ct);
+    }
+
+    public IAsyncEnumerable<SubscriptionMessage> SubscribeToAllAsync(long? afterPosition, EventFilter? filter, CancellationToken ct)
+    {
+        if (afterPosition is < 0) throw new ArgumentOutOfRangeException(nameof(afterPosition), "A position is 0 or more; pass null to start at the beginning.");
+        return SubscribeAsync(new AllCursor(afterPosition, ServerFilter.From(filter), _settings.UuidFormat), null, ct);
+    }
+
+    /// <summary>
+    /// Where a subscription stands: the request that resumes it after a drop, and which of the server's events it
+    /// delivers (an event already delivered before a reconnect is seen again and dropped here).
+    /// </summary>
+    private abstract class SubscriptionCursor
+    {
+        /// <summary>What CaughtUp reports: the revision or position of the last event delivered.</summary>
+        public abstract long? LastDelivered { get; }
+
+        public abstract ReadReq ResumeRequest();
+
+        /// <summary>The event to deliver, or null when it was seen before or is filtered out.</summary>
+        public abstract RecordedEvent? Accept(ReadResp.Types.ReadEvent received);
+    }
+
+    private sealed class StreamCursor(string stream, long? afterRevision, UuidWireFormat format) : SubscriptionCursor
+    {
+        private long? _last = afterRevision;
+
+        public override long? LastDelivered => _last;
+
+        public override ReadReq ResumeRequest() => EventStoreDbMessages.SubscribeToStream(stream, _last, format);
+
+        public override RecordedEvent? Accept(ReadResp.Types.ReadEvent received)
         {
-            EventStoreUnavailableException failure;
-            var request = EventStoreDbMessages.SubscribeToStream(stream, last, _settings.UuidFormat);
-            var call = await OpenSubscriptionAsync(request, stream, ct).ConfigureAwait(false);
-            if (call.Stream is null)
-            {
-                failure = call.Failure!;
-            }
-            else
-            {
-                await using var open = call.Stream;
-                while (true)
-                {
-                    var next = await NextAsync(open, ct).ConfigureAwait(false);
-                    if (next.Failure is not null) { failure = next.Failure; break; }
-                    var response = next.Response!;
-                    // Progress (not a mere confirmation, which a failing server may send every time) means the next
-                    // outage backs off from the start again.
-                    if (response.ContentCase != ReadResp.ContentOneofCase.Confirmation) failures = 0;
-                    switch (response.ContentCase)
-                    {
-                        case ReadResp.ContentOneofCase.Event:
-                            var e = EventStoreDbMessages.ToRecordedEvent(response.Event).Event;
-                            if (last is { } seen && e.Revision <= seen) continue; // already delivered before a reconnect
-                            last = e.Revision;
-                            yield return new SubscriptionMessage.Event(e);
-                            break;
-                        case ReadResp.ContentOneofCase.CaughtUp when !caughtUpSent:
-                            caughtUpSent = true;
-                            yield return new SubscriptionMessage.CaughtUp(last);
-                            break;
-                    }
-                }
-            }
-            await BackOffAsync(++failures, failure, ct).ConfigureAwait(false);
+            var e = EventStoreDbMessages.ToRecordedEvent(received).Event;
+            if (_last is { } seen && e.Revision <= seen) return null;
+            _last = e.Revision;
+            return e;
         }
     }
 
-    public async IAsyncEnumerable<SubscriptionMessage> SubscribeToAllAsync(long? afterPosition, EventFilter? filter,
+    /// <summary>
+    /// Resumes just after the last event seen (its exact commit/prepare pair; only the caller's starting position is a
+    /// bare commit position). Not after the server's filter checkpoints, although they would spare a rescan of a
+    /// stretch where nothing matched: a checkpoint can name the position the *next* event is then written at
+    /// (kurrent-io/KurrentDB#4970), and resuming after it would skip that event.
+    /// </summary>
+    private sealed class AllCursor(long? afterPosition, ServerFilter filter, UuidWireFormat format) : SubscriptionCursor
+    {
+        private AllPosition? _resume = afterPosition is { } p ? AllPosition.FromGlobal(p) : null;
+        private long? _seenUpTo = afterPosition; // every event seen, delivered or dropped by the client-side type check
+        private long? _lastDelivered = afterPosition;
+
+        public override long? LastDelivered => _lastDelivered;
+
+        public override ReadReq ResumeRequest() => EventStoreDbMessages.SubscribeToAll(_resume, filter, format);
+
+        public override RecordedEvent? Accept(ReadResp.Types.ReadEvent received)
+        {
+            var decoded = EventStoreDbMessages.ToRecordedEvent(received);
+            if (_seenUpTo is { } seen && decoded.Event.GlobalPosition <= seen) return null;
+            _seenUpTo = decoded.Event.GlobalPosition;
+            if (_resume is null || decoded.Position.Commit > _resume.Value.Commit) _resume = decoded.Position;
+            if (!filter.Accepts(decoded.Event)) return null;
+            _lastDelivered = decoded.Event.GlobalPosition;
+            return decoded.Event;
+        }
+    }
+
+    /// <summary>
+    /// The one catch-up loop for both kinds: history, one CaughtUp, then live events; on a drop it reconnects with
+    /// backoff from where the cursor stands. Any message but a bare confirmation (a failing server may send one every
+    /// time) is progress, so the next outage backs off from the start again.
+    /// </summary>
+    private async IAsyncEnumerable<SubscriptionMessage> SubscribeAsync(SubscriptionCursor cursor, string? stream,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        if (afterPosition is < 0) throw new ArgumentOutOfRangeException(nameof(afterPosition), "A position is 0 or more; pass null to start at the beginning.");
-        var serverFilter = ServerFilter.From(filter);
-        // Where to resume after a drop: just after the last event seen (its exact commit/prepare pair; only the
-        // caller's starting position is a bare commit position). Not after the server's filter checkpoints, although
-        // they would spare a rescan of a stretch where nothing matched: a checkpoint can name the position the *next*
-        // event is then written at (kurrent-io/KurrentDB#4970), and resuming after it would skip that event.
-        // Checkpoints (and every other message) still count as a sign of life that resets the backoff.
-        AllPosition? resume = afterPosition is { } p ? AllPosition.FromGlobal(p) : null;
-        long? lastDelivered = afterPosition;
-        var seenUpTo = afterPosition; // every event seen, delivered or dropped by the client-side type check
         var caughtUpSent = false;
         var failures = 0;
         while (true)
         {
             EventStoreUnavailableException failure;
-            var request = EventStoreDbMessages.SubscribeToAll(resume, serverFilter, _settings.UuidFormat);
-            var call = await OpenSubscriptionAsync(request, null, ct).ConfigureAwait(false);
+            var call = await OpenSubscriptionAsync(cursor.ResumeRequest(), stream, ct).ConfigureAwait(false);
             if (call.Stream is null)
             {
                 failure = call.Failure!;
@@ -332,17 +352,11 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable
                     switch (response.ContentCase)
                     {
                         case ReadResp.ContentOneofCase.Event:
-                            var decoded = EventStoreDbMessages.ToRecordedEvent(response.Event);
-                            if (seenUpTo is { } seen && decoded.Event.GlobalPosition <= seen) continue; // already seen before a reconnect
-                            seenUpTo = decoded.Event.GlobalPosition;
-                            if (resume is null || decoded.Position.Commit > resume.Value.Commit) resume = decoded.Position;
-                            if (!serverFilter.Accepts(decoded.Event)) continue;
-                            lastDelivered = decoded.Event.GlobalPosition;
-                            yield return new SubscriptionMessage.Event(decoded.Event);
+                            if (cursor.Accept(response.Event) is { } e) yield return new SubscriptionMessage.Event(e);
                             break;
                         case ReadResp.ContentOneofCase.CaughtUp when !caughtUpSent:
                             caughtUpSent = true;
-                            yield return new SubscriptionMessage.CaughtUp(lastDelivered);
+                            yield return new SubscriptionMessage.CaughtUp(cursor.LastDelivered);
                             break;
                     }
                 }
