@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using PeerCode.Domain.Runs;
 using PeerCode.Infrastructure.Runs;
@@ -93,6 +94,7 @@ public static class SandboxBenchmark
         }
         var bare = new ConcurrentBag<double>();
         var sandboxedBag = new ConcurrentBag<double>();
+        using var phases = new PhaseRecorder();
         await MeasureAsync(runs, concurrency, async i =>
         {
             var sw = Stopwatch.StartNew();
@@ -102,6 +104,7 @@ public static class SandboxBenchmark
             if (i % 2 == 0) await Sandboxed(); else await BareAsync(lang, hello);
             (i % 2 == 0 ? sandboxedBag : bare).Add(sw.Elapsed.TotalMilliseconds);
         });
+        var phaseP50s = phases.Stop();
         var sandboxed = sandboxedBag.Order().ToList();
         var bareSorted = bare.Order().ToList();
         // The sandbox's own cost: one step that runs the dynamic loader's --version (about 1 ms bare) in a reused
@@ -138,12 +141,52 @@ public static class SandboxBenchmark
             bareCommand = language == "python" ? "python3 -c pass" : "the same compile and run commands without the sandbox",
             sandboxOverheadP50Ms = Round(p50 - bareP50),
             emptySandboxP50Ms = Round(Percentile(empty, 0.50)),
+            phasesP50Ms = phaseP50s,
             runsPerSec = Round(runs / elapsed),
             failures,
             cgroups = runner.Sandbox.Cgroups is not null,
             cores = Environment.ProcessorCount,
         }, Json));
         return failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>Collects <see cref="SandboxPhases"/> durations (the interleaved latency phase only) and gives each phase's p50.</summary>
+    private sealed class PhaseRecorder : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _samples = new();
+
+        public PhaseRecorder()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == SandboxPhases.MeterName && instrument.Name == SandboxPhases.InstrumentName)
+                    listener.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                    if (tag is { Key: "phase", Value: string phase }) _samples.GetOrAdd(phase, _ => []).Add(value);
+            });
+            _listener.Start();
+        }
+
+        /// <summary>Stops listening; the p50 of each phase in milliseconds, in the order of the run path.</summary>
+        public Dictionary<string, double> Stop()
+        {
+            _listener.Dispose();
+            string[] order =
+            [
+                SandboxPhases.Validate, SandboxPhases.WorkspaceCreate, SandboxPhases.CgroupCreate, SandboxPhases.LauncherQueue,
+                SandboxPhases.CgroupJoin, SandboxPhases.Spawn, SandboxPhases.CgroupLeave, SandboxPhases.SpawnResume, SandboxPhases.SandboxAndProgram, SandboxPhases.PostExitKill,
+                SandboxPhases.OutputDrain, SandboxPhases.Stats, SandboxPhases.CgroupTeardown, SandboxPhases.WorkspaceTeardown,
+                SandboxPhases.Total,
+            ];
+            return _samples.Keys.OrderBy(k => Array.IndexOf(order, k) is var i && i < 0 ? int.MaxValue : i)
+                .ToDictionary(k => k, k => Round(Percentile(_samples[k].Order().ToList(), 0.50)));
+        }
+
+        public void Dispose() => _listener.Dispose();
     }
 
     private static double Round(double v) => Math.Round(v, 1) is var r && r == 0 ? 0 : r;

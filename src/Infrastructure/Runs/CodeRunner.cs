@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using PeerCode.Domain.Runs;
 using PeerCode.Infrastructure.Runs.Languages;
@@ -29,11 +30,29 @@ public sealed class CodeRunner(BubblewrapSandbox sandbox, LanguageCatalogue cata
     /// compiler's and the main execution's output as it arrives (never a test case's: those may be hidden).</summary>
     public async Task<RunResult> RunAsync(RunRequest request, Action<OutputStream, string>? onOutput = null, CancellationToken ct = default)
     {
+        var start = Stopwatch.GetTimestamp();
         var language = requestLimits.Validate(request, catalogue);
+        var lap = SandboxPhases.Lap(SandboxPhases.Validate, start);
+        var workspace = sandbox.CreateWorkspace(limits.WorkspaceBytes);
+        try
+        {
+            workspace.WriteFile(language.Definition.FileName, Encoding.UTF8.GetBytes(request.Code));
+            SandboxPhases.Lap(SandboxPhases.WorkspaceCreate, lap);
+            return await RunInAsync(workspace, language, request, onOutput, ct);
+        }
+        finally
+        {
+            var teardown = Stopwatch.GetTimestamp();
+            workspace.Dispose();
+            SandboxPhases.Lap(SandboxPhases.WorkspaceTeardown, teardown);
+            SandboxPhases.Lap(SandboxPhases.Total, start);
+        }
+    }
+
+    private async Task<RunResult> RunInAsync(SandboxWorkspace workspace, AvailableLanguage language, RunRequest request, Action<OutputStream, string>? onOutput, CancellationToken ct)
+    {
         var def = language.Definition;
         var runLimits = def.Run.Limits?.ApplyTo(limits.Run) ?? limits.Run;
-        using var workspace = sandbox.CreateWorkspace(limits.WorkspaceBytes);
-        workspace.WriteFile(def.FileName, Encoding.UTF8.GetBytes(request.Code));
 
         if (def.Compile is { } compile)
         {

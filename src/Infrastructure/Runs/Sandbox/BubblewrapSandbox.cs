@@ -73,7 +73,24 @@ public sealed class BubblewrapSandbox
     public async Task<StepOutcome> RunAsync(SandboxWorkspace workspace, SandboxStep step, CancellationToken ct = default)
     {
         var limits = step.Limits;
-        using var cgroup = Cgroups?.Create(Leftovers.OwnPrefix + Guid.NewGuid().ToString("N"), limits);
+        var lap = Stopwatch.GetTimestamp();
+        var cgroup = Cgroups?.Create(Leftovers.OwnPrefix + Guid.NewGuid().ToString("N"), limits);
+        lap = SandboxPhases.Lap(SandboxPhases.CgroupCreate, lap);
+        try
+        {
+            return await RunInAsync(workspace, step, cgroup, ct);
+        }
+        finally
+        {
+            lap = Stopwatch.GetTimestamp();
+            cgroup?.Dispose();
+            SandboxPhases.Lap(SandboxPhases.CgroupTeardown, lap);
+        }
+    }
+
+    private static async Task<StepOutcome> RunInAsync(SandboxWorkspace workspace, SandboxStep step, StepCgroup? cgroup, CancellationToken ct)
+    {
+        var limits = step.Limits;
         var psi = new ProcessStartInfo
         {
             RedirectStandardInput = true,
@@ -94,7 +111,9 @@ public sealed class BubblewrapSandbox
 
         var output = new OutputCollector(limits.OutputBytes, step.OnOutput);
         var clock = Stopwatch.StartNew();
-        using var process = await Launcher.StartAsync(psi, cgroup);
+        var (process, spawned) = await Launcher.StartAsync(psi, cgroup);
+        using var _ = process;
+        var lap = SandboxPhases.Lap(SandboxPhases.SpawnResume, spawned);
         var killed = 0; // 1 = wall clock, 2 = output cap
         void KillTree(int reason)
         {
@@ -122,13 +141,17 @@ public sealed class BubblewrapSandbox
             ct.ThrowIfCancellationRequested();
         }
         var wallMs = clock.ElapsedMilliseconds;
+        lap = SandboxPhases.Lap(SandboxPhases.SandboxAndProgram, lap);
         // The main program is gone; nothing of the run may outlive it.
         cgroup?.KillAll();
+        lap = SandboxPhases.Lap(SandboxPhases.PostExitKill, lap);
         await Task.WhenAll(stdout, stderr, stdin).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+        lap = SandboxPhases.Lap(SandboxPhases.OutputDrain, lap);
 
         var exitCode = process.ExitCode;
         long? cpuMs = cgroup?.CpuMs, peakKb = cgroup?.PeakMemoryKb;
         var oom = cgroup is { OomKills: > 0 };
+        SandboxPhases.Lap(SandboxPhases.Stats, lap);
         var (stdoutText, stderrText) = output.Texts();
         var cpuLimitMs = (long)Math.Ceiling(limits.CpuSeconds) * 1000;
         var termination = killed switch

@@ -23,23 +23,30 @@ internal sealed class ProcessLauncher
         }.Start();
     }
 
-    public Task<Process> StartAsync(ProcessStartInfo psi, StepCgroup? cgroup)
+    /// <returns>The process and the <see cref="Stopwatch.GetTimestamp"/> at which it was started, so the caller
+    /// can see how long its continuation waited for a thread.</returns>
+    public Task<(Process Process, long Started)> StartAsync(ProcessStartInfo psi, StepCgroup? cgroup)
     {
-        var done = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<(Process, long)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queued = Stopwatch.GetTimestamp();
         _work.Add(() =>
         {
             try
             {
+                var lap = SandboxPhases.Lap(SandboxPhases.LauncherQueue, queued);
                 if (cgroup is null)
                 {
-                    done.SetResult(Process.Start(psi)!);
+                    var p = Process.Start(psi)!;
+                    done.SetResult((p, SandboxPhases.Lap(SandboxPhases.Spawn, lap)));
                     return;
                 }
                 var tid = Native.GetTid().ToString();
                 foreach (var f in cgroup.TasksFiles) File.WriteAllText(f, tid);
+                lap = SandboxPhases.Lap(SandboxPhases.CgroupJoin, lap);
                 try
                 {
-                    done.SetResult(Process.Start(psi)!);
+                    var p = Process.Start(psi)!;
+                    done.SetResult((p, lap = SandboxPhases.Lap(SandboxPhases.Spawn, lap)));
                 }
                 finally
                 {
@@ -47,6 +54,7 @@ internal sealed class ProcessLauncher
                     // A thread the runtime created during the start (the first Process.Start sets up its
                     // child-signal thread) was born in the step's cgroups too: bring it home.
                     cgroup.EvictOwnThreads();
+                    SandboxPhases.Lap(SandboxPhases.CgroupLeave, lap);
                 }
             }
             catch (Exception e)
