@@ -47,6 +47,7 @@ public static class SandboxBenchmark
         var code = await File.ReadAllTextAsync(cl.Require("file"));
         var stdin = cl.Get("stdin") is { } path ? await File.ReadAllTextAsync(path) : "";
         var runner = await CreateRunnerAsync();
+        using var _ = runner.Sandbox;
         RunResult r;
         try
         {
@@ -78,6 +79,7 @@ public static class SandboxBenchmark
         if (!HelloWorld.TryGetValue(language, out var hello))
             throw new CommandLineException($"no hello world for '{language}'; use one of {string.Join(", ", HelloWorld.Keys)}");
         var runner = await CreateRunnerAsync();
+        using var _ = runner.Sandbox;
         if (!runner.Catalogue.TryGet(language, out var lang))
             throw new CommandLineException($"'{language}' is not installed here");
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace PeerCode.Infrastructure.Runs.Sandbox;
 
@@ -26,7 +28,7 @@ public sealed record SandboxStep(
 /// rlimits through prlimit; cgroup v1 memory, pids and cpuacct limits where the host allows; a wall clock that
 /// kills the whole tree; output capped with the cut reported.
 /// </summary>
-public sealed class BubblewrapSandbox
+public sealed class BubblewrapSandbox : IDisposable
 {
     public const int SandboxUid = 65534;
     public const string SandboxUser = "nobody";
@@ -37,11 +39,14 @@ public sealed class BubblewrapSandbox
     public static readonly IReadOnlyList<string> CommonBinds = ["/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/etc/ld.so.cache", Prlimit, Env];
 
     private readonly string _workspaceRoot;
+    private readonly SandboxHousekeeper _housekeeper;
 
     /// <param name="useCgroups">False forces the rlimit-only fallback (hosts where delegating cgroups is not wanted).</param>
-    public BubblewrapSandbox(string workspaceRoot, bool useCgroups = true)
+    /// <param name="log">Where failures of background work (unmounting finished workspaces) are reported.</param>
+    public BubblewrapSandbox(string workspaceRoot, bool useCgroups = true, ILogger<BubblewrapSandbox>? log = null)
     {
         _workspaceRoot = workspaceRoot;
+        _housekeeper = new SandboxHousekeeper(log ?? (ILogger)NullLogger.Instance);
         Leftovers.CleanUp(workspaceRoot);
         string? reason = "cgroups are disabled by configuration";
         Cgroups = useCgroups ? CgroupHost.Detect(out reason) : null;
@@ -67,8 +72,16 @@ public sealed class BubblewrapSandbox
     private static bool IsRoot() =>
         File.ReadAllLines("/proc/self/status").Any(l => l.StartsWith("Uid:", StringComparison.Ordinal) && l.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1] == "0");
 
+    /// <summary>A fresh workspace. Disposing it returns at once; the unmount happens on the housekeeper thread.</summary>
     public SandboxWorkspace CreateWorkspace(long sizeBytes) =>
-        SandboxWorkspace.Create(_workspaceRoot, Leftovers.OwnPrefix + Guid.NewGuid().ToString("N"), sizeBytes, SandboxUid);
+        SandboxWorkspace.Create(_workspaceRoot, Leftovers.OwnPrefix + Guid.NewGuid().ToString("N"), sizeBytes, SandboxUid,
+            ws => _housekeeper.Post($"unmount {ws.HostPath}", ws.TearDown));
+
+    /// <summary>Waits for the background work posted so far (workspace unmounts) to finish.</summary>
+    public void WaitForHousekeeping() => _housekeeper.Drain();
+
+    /// <summary>Finishes the background work and stops its thread.</summary>
+    public void Dispose() => _housekeeper.Dispose();
 
     public async Task<StepOutcome> RunAsync(SandboxWorkspace workspace, SandboxStep step, CancellationToken ct = default)
     {

@@ -9,7 +9,8 @@ namespace PeerCode.Infrastructure.Runs.Sandbox;
 /// </summary>
 public sealed class SandboxWorkspace : IDisposable
 {
-    private bool _disposed;
+    private int _disposed;
+    private Action<SandboxWorkspace>? _retire;
 
     private SandboxWorkspace(string hostPath) => HostPath = hostPath;
 
@@ -21,7 +22,9 @@ public sealed class SandboxWorkspace : IDisposable
     /// <summary>The bind source for the sandbox's /dev/shm (runtimes such as Mono keep files there).</summary>
     public string ShmHostPath => Path.Combine(HostPath, ".shm");
 
-    public static SandboxWorkspace Create(string root, string name, long sizeBytes, int uid)
+    /// <param name="retire">Called by <see cref="Dispose"/> to tear the workspace down later (the sandbox's
+    /// housekeeper); null to tear it down in <see cref="Dispose"/> itself.</param>
+    public static SandboxWorkspace Create(string root, string name, long sizeBytes, int uid, Action<SandboxWorkspace>? retire = null)
     {
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the sandbox needs Linux (bubblewrap, tmpfs, cgroups)");
         Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
@@ -36,7 +39,7 @@ public sealed class SandboxWorkspace : IDisposable
             Directory.Delete(path);
             throw;
         }
-        var ws = new SandboxWorkspace(path);
+        var ws = new SandboxWorkspace(path) { _retire = retire };
         foreach (var dir in new[] { ws.TmpHostPath, ws.ShmHostPath })
         {
             Directory.CreateDirectory(dir);
@@ -54,10 +57,18 @@ public sealed class SandboxWorkspace : IDisposable
         f.Write(content);
     }
 
+    /// <summary>Done with the workspace: nothing of the run uses it any more. The unmount itself happens now or, when
+    /// the sandbox gave a retire callback, a moment later off the run's path.</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        if (_retire is { } retire) retire(this);
+        else TearDown();
+    }
+
+    /// <summary>Unmounts (detached: never walks the contents) and removes the empty mount point.</summary>
+    internal void TearDown()
+    {
         Native.UnmountDetached(HostPath);
         Directory.Delete(HostPath);
     }
