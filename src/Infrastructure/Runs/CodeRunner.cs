@@ -33,7 +33,10 @@ public sealed class CodeRunner(BubblewrapSandbox sandbox, LanguageCatalogue cata
         var start = Stopwatch.GetTimestamp();
         var language = requestLimits.Validate(request, catalogue);
         var lap = SandboxPhases.Lap(SandboxPhases.Validate, start);
-        var workspace = sandbox.CreateWorkspace(limits.WorkspaceBytes);
+        // The workspace comes with the first step's sandbox already set up when the pool has one prepared: the
+        // source is written before anything of the run executes either way (bwrap waits before the command).
+        var firstStep = CompileStep(language, onOutput) ?? RunStep(language, request.Stdin, onOutput);
+        var workspace = sandbox.TakeWorkspace(limits.WorkspaceBytes, firstStep);
         try
         {
             workspace.WriteFile(language.Definition.FileName, Encoding.UTF8.GetBytes(request.Code));
@@ -54,12 +57,10 @@ public sealed class CodeRunner(BubblewrapSandbox sandbox, LanguageCatalogue cata
         var def = language.Definition;
         var runLimits = def.Run.Limits?.ApplyTo(limits.Run) ?? limits.Run;
 
-        if (def.Compile is { } compile)
+        if (CompileStep(language, onOutput) is { } compileStep)
         {
-            var compileLimits = compile.Limits?.ApplyTo(limits.Compile) ?? limits.Compile;
-            var c = await sandbox.RunAsync(workspace, new SandboxStep(
-                compile.CommandFor(compileLimits), language.CompileBinds, compileLimits, compile.LimitAddressSpace,
-                def.OutOfMemorySignatures, ReadOnlyMemory<byte>.Empty, onOutput), ct);
+            var compileLimits = compileStep.Limits;
+            var c = await sandbox.RunAsync(workspace, compileStep, ct);
             if (c.Termination != StepTermination.Exited || c.ExitCode != 0)
             {
                 var why = c.Termination switch
@@ -100,12 +101,24 @@ public sealed class CodeRunner(BubblewrapSandbox sandbox, LanguageCatalogue cata
         return new RunResult(verdict, main.ExitCode, main.WallMs, main.CpuMs, main.PeakMemoryKb, main.Stdout, main.Stderr, main.OutputTruncated, detail, tests);
     }
 
-    private Task<StepOutcome> Execute(AvailableLanguage language, SandboxWorkspace workspace, SandboxLimits runLimits, string stdin, Action<OutputStream, string>? onOutput, CancellationToken ct)
+    private Task<StepOutcome> Execute(AvailableLanguage language, SandboxWorkspace workspace, SandboxLimits runLimits, string stdin, Action<OutputStream, string>? onOutput, CancellationToken ct) =>
+        sandbox.RunAsync(workspace, RunStep(language, stdin, onOutput), ct);
+
+    private SandboxStep? CompileStep(AvailableLanguage language, Action<OutputStream, string>? onOutput)
     {
         var def = language.Definition;
-        return sandbox.RunAsync(workspace, new SandboxStep(
-            def.Run.CommandFor(runLimits), language.RunBinds, runLimits, def.Run.LimitAddressSpace,
-            def.OutOfMemorySignatures, Encoding.UTF8.GetBytes(stdin), onOutput), ct);
+        if (def.Compile is not { } compile) return null;
+        var compileLimits = compile.Limits?.ApplyTo(limits.Compile) ?? limits.Compile;
+        return new SandboxStep(compile.CommandFor(compileLimits), language.CompileBinds, compileLimits, compile.LimitAddressSpace,
+            def.OutOfMemorySignatures, ReadOnlyMemory<byte>.Empty, onOutput);
+    }
+
+    private SandboxStep RunStep(AvailableLanguage language, string stdin, Action<OutputStream, string>? onOutput)
+    {
+        var def = language.Definition;
+        var runLimits = def.Run.Limits?.ApplyTo(limits.Run) ?? limits.Run;
+        return new SandboxStep(def.Run.CommandFor(runLimits), language.RunBinds, runLimits, def.Run.LimitAddressSpace,
+            def.OutOfMemorySignatures, Encoding.UTF8.GetBytes(stdin), onOutput);
     }
 
     /// <summary>The verdict of one execution and a sentence for a person (which never quotes a test's data).</summary>

@@ -28,6 +28,10 @@ public static class SandboxPhases
     public const string CgroupTeardown = "cgroup-teardown";
     public const string WorkspaceTeardown = "workspace-teardown";
     public const string Total = "total";
+    /// <summary>Off the path: preparing a sandbox ahead of demand (workspace, cgroups, bwrap up to its wait for go).</summary>
+    public const string Prepare = "prepare-ahead";
+    /// <summary>Whether a run's first step found a sandbox prepared ahead of demand (1) or started one itself (0).</summary>
+    public const string PreparedHit = "prepared-hit";
 
     private static readonly Meter Meter = new(MeterName);
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(
@@ -35,12 +39,18 @@ public static class SandboxPhases
 
     public static bool Enabled => Duration.Enabled;
 
-    /// <summary>Records the time from <paramref name="since"/> (a <see cref="Stopwatch.GetTimestamp"/>) to now as
+    /// <summary>Records a value that is not a duration (a 0/1 flag such as <see cref="PreparedHit"/>).</summary>
+    public static void Record(string phase, double value)
+    {
+        if (Duration.Enabled) Duration.Record(value, new KeyValuePair<string, object?>("phase", phase));
+    }
+
+    /// <summary>Records (unless <paramref name="phase"/> is null) the time from <paramref name="since"/> (a <see cref="Stopwatch.GetTimestamp"/>) to now as
     /// <paramref name="phase"/> and returns now, so consecutive phases chain.</summary>
-    public static long Lap(string phase, long since)
+    public static long Lap(string? phase, long since)
     {
         var now = Stopwatch.GetTimestamp();
-        if (Duration.Enabled)
+        if (phase is not null && Duration.Enabled)
             Duration.Record(Stopwatch.GetElapsedTime(since, now).TotalMilliseconds, new KeyValuePair<string, object?>("phase", phase));
         return now;
     }

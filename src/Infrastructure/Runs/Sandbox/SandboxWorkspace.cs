@@ -12,9 +12,16 @@ public sealed class SandboxWorkspace : IDisposable
     private int _disposed;
     private Action<SandboxWorkspace>? _retire;
 
-    private SandboxWorkspace(string hostPath) => HostPath = hostPath;
+    private SandboxWorkspace(string hostPath, long sizeBytes)
+    {
+        HostPath = hostPath;
+        SizeBytes = sizeBytes;
+    }
 
     public string HostPath { get; }
+
+    /// <summary>The tmpfs's size limit.</summary>
+    public long SizeBytes { get; }
 
     /// <summary>The bind source for the sandbox's /tmp (inside the same tmpfs, so it shares its size limit).</summary>
     public string TmpHostPath => Path.Combine(HostPath, ".tmp");
@@ -39,13 +46,29 @@ public sealed class SandboxWorkspace : IDisposable
             Directory.Delete(path);
             throw;
         }
-        var ws = new SandboxWorkspace(path) { _retire = retire };
+        var ws = new SandboxWorkspace(path, sizeBytes) { _retire = retire };
         foreach (var dir in new[] { ws.TmpHostPath, ws.ShmHostPath })
         {
             Directory.CreateDirectory(dir);
             File.SetUnixFileMode(dir, (UnixFileMode)0x1FF | UnixFileMode.StickyBit);
         }
         return ws;
+    }
+
+    private PreparedSandbox? _prepared;
+
+    /// <summary>Whether a sandbox prepared ahead of demand is waiting in this workspace.</summary>
+    internal bool HasPrepared => Volatile.Read(ref _prepared) is not null;
+
+    /// <summary>Attaches a sandbox prepared in this workspace for its first step.</summary>
+    internal void SetPrepared(PreparedSandbox prepared) => _prepared = prepared;
+
+    /// <summary>The sandbox prepared here for a step with <paramref name="key"/> (any key when null), now the caller's; or null.</summary>
+    internal PreparedSandbox? TakePrepared(string? key)
+    {
+        var p = Volatile.Read(ref _prepared);
+        if (p is null || (key is not null && p.Key != key)) return null;
+        return Interlocked.CompareExchange(ref _prepared, null, p) == p ? p : null;
     }
 
     /// <summary>Writes a source file before any step has run (CreateNew: nothing can be in the way yet).</summary>
