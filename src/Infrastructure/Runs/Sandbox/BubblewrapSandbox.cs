@@ -85,6 +85,7 @@ public sealed class BubblewrapSandbox : IDisposable
             {
                 ws.TakePrepared(null)?.Dispose();
                 ws.TearDown();
+                ws.AfterRetire?.Invoke();
             }));
 
     /// <summary>
@@ -97,20 +98,30 @@ public sealed class BubblewrapSandbox : IDisposable
     {
         var key = StepKey(firstStep);
         PreparedSandbox? hit = null;
+        var left = 0;
         lock (_poolGate)
         {
             for (var node = _pool.First; node is not null; node = node.Next)
             {
                 if (node.Value.Key != key || node.Value.Workspace.SizeBytes != sizeBytes) continue;
-                hit = node.Value;
-                _pool.Remove(node);
-                break;
+                if (hit is null)
+                {
+                    hit = node.Value;
+                    _pool.Remove(node);
+                }
+                else left++;
             }
         }
         SandboxPhases.Record(SandboxPhases.PreparedHit, hit is null ? 0 : 1);
+        var workspace = hit?.Workspace ?? CreateWorkspace(sizeBytes);
         var shape = firstStep with { Stdin = ReadOnlyMemory<byte>.Empty, OnOutput = null };
-        _housekeeper.Post($"prepare a sandbox for {string.Join(' ', firstStep.Command)}", () => TopUp(key, sizeBytes, shape));
-        return hit?.Workspace ?? CreateWorkspace(sizeBytes);
+        void TopUpForShape() => TopUp(key, sizeBytes, shape);
+        // With one of this shape still waiting, the top-up waits until this run is over, so preparing the next
+        // sandbox does not compete with this run's own program for the CPU; with none left, demand is ahead of the
+        // pool and it starts now.
+        if (left > 0) workspace.AfterRetire = TopUpForShape;
+        else _housekeeper.Post($"prepare a sandbox for {string.Join(' ', firstStep.Command)}", TopUpForShape);
+        return workspace;
     }
 
     /// <summary>On the housekeeper thread: prepares sandboxes for one step shape until the pool holds enough of them.</summary>

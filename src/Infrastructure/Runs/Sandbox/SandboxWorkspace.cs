@@ -57,6 +57,9 @@ public sealed class SandboxWorkspace : IDisposable
 
     private PreparedSandbox? _prepared;
 
+    /// <summary>Runs on the housekeeper thread after the workspace was torn down (the pool's top-up, deferred until the run is over).</summary>
+    internal Action? AfterRetire { get; set; }
+
     /// <summary>Whether a sandbox prepared ahead of demand is waiting in this workspace.</summary>
     internal bool HasPrepared => Volatile.Read(ref _prepared) is not null;
 
