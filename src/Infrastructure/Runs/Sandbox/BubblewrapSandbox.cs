@@ -148,11 +148,15 @@ public sealed class BubblewrapSandbox : IDisposable
             PreparedSandbox? evicted = null;
             lock (_poolGate)
             {
-                _pool.AddLast(prepared);
-                if (_pool.Count > PreparedTotal)
+                if (_disposed) evicted = prepared; // disposed while this one was starting: it must not outlive the pool
+                else
                 {
-                    evicted = _pool.First!.Value;
-                    _pool.RemoveFirst();
+                    _pool.AddLast(prepared);
+                    if (_pool.Count > PreparedTotal)
+                    {
+                        evicted = _pool.First!.Value;
+                        _pool.RemoveFirst();
+                    }
                 }
             }
             evicted?.Workspace.Dispose();
