@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using PeerCode.Domain.Runs;
 using PeerCode.Infrastructure.Runs;
@@ -46,6 +47,7 @@ public static class SandboxBenchmark
         var code = await File.ReadAllTextAsync(cl.Require("file"));
         var stdin = cl.Get("stdin") is { } path ? await File.ReadAllTextAsync(path) : "";
         var runner = await CreateRunnerAsync();
+        using var _ = runner.Sandbox;
         RunResult r;
         try
         {
@@ -77,6 +79,7 @@ public static class SandboxBenchmark
         if (!HelloWorld.TryGetValue(language, out var hello))
             throw new CommandLineException($"no hello world for '{language}'; use one of {string.Join(", ", HelloWorld.Keys)}");
         var runner = await CreateRunnerAsync();
+        using var _ = runner.Sandbox;
         if (!runner.Catalogue.TryGet(language, out var lang))
             throw new CommandLineException($"'{language}' is not installed here");
 
@@ -91,19 +94,32 @@ public static class SandboxBenchmark
             var r = await runner.RunAsync(new RunRequest(language, hello, "", []));
             if (r.Verdict != RunVerdict.Ok || r.Stdout != "hello, world\n") Interlocked.Increment(ref failures);
         }
+        // Python also gets a second baseline, `python3 -S -c pass`. `python3 -c pass` runs site with the .pth hooks of
+        // /usr/lib/python3/dist-packages, as the sandboxed interpreter does (that folder is bound; on the benchmark
+        // machine a hook there imports certifi: both load the same 36 modules), so it is the like-for-like baseline.
+        // -S skips site entirely, less than the sandboxed interpreter does: the overhead against it is an upper bound.
         var bare = new ConcurrentBag<double>();
+        var bareNoSite = new ConcurrentBag<double>();
         var sandboxedBag = new ConcurrentBag<double>();
+        Func<Task>[] kinds = language == "python"
+            ? [() => BareAsync(lang, hello), () => ExecAsync(["/usr/bin/python3", "-S", "-c", "pass"], Path.GetTempPath()), Sandboxed]
+            : [() => BareAsync(lang, hello), Sandboxed];
+        ConcurrentBag<double>[] bags = language == "python" ? [bare, bareNoSite, sandboxedBag] : [bare, sandboxedBag];
+        using var phases = new PhaseRecorder();
         await MeasureAsync(runs, concurrency, async i =>
         {
-            var sw = Stopwatch.StartNew();
-            if (i % 2 == 0) await BareAsync(lang, hello); else await Sandboxed();
-            (i % 2 == 0 ? bare : sandboxedBag).Add(sw.Elapsed.TotalMilliseconds);
-            sw.Restart();
-            if (i % 2 == 0) await Sandboxed(); else await BareAsync(lang, hello);
-            (i % 2 == 0 ? sandboxedBag : bare).Add(sw.Elapsed.TotalMilliseconds);
+            for (var k = 0; k < kinds.Length; k++)
+            {
+                var kind = (i + k) % kinds.Length; // each kind goes first, second, ... equally often
+                var sw = Stopwatch.StartNew();
+                await kinds[kind]();
+                bags[kind].Add(sw.Elapsed.TotalMilliseconds);
+            }
         });
+        var phaseP50s = phases.Stop();
         var sandboxed = sandboxedBag.Order().ToList();
         var bareSorted = bare.Order().ToList();
+        var bareNoSiteP50 = bareNoSite.IsEmpty ? (double?)null : Percentile(bareNoSite.Order().ToList(), 0.50);
         // The sandbox's own cost: one step that runs the dynamic loader's --version (about 1 ms bare) in a reused
         // workspace, so namespaces, mounts, cgroups and process starts are all that is measured.
         var empty = new List<double>();
@@ -137,13 +153,59 @@ public static class SandboxBenchmark
             bareP50Ms = Round(bareP50),
             bareCommand = language == "python" ? "python3 -c pass" : "the same compile and run commands without the sandbox",
             sandboxOverheadP50Ms = Round(p50 - bareP50),
+            bareNoSiteP50Ms = bareNoSiteP50 is { } b ? Round(b) : (double?)null,
+            overheadVsNoSiteP50Ms = bareNoSiteP50 is { } b2 ? Round(p50 - b2) : (double?)null,
             emptySandboxP50Ms = Round(Percentile(empty, 0.50)),
+            phasesP50Ms = phaseP50s,
             runsPerSec = Round(runs / elapsed),
             failures,
             cgroups = runner.Sandbox.Cgroups is not null,
             cores = Environment.ProcessorCount,
         }, Json));
         return failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>Collects <see cref="SandboxPhases"/> durations (the interleaved latency phase only) and gives each phase's p50.</summary>
+    private sealed class PhaseRecorder : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _samples = new();
+
+        public PhaseRecorder()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == SandboxPhases.MeterName && instrument.Name == SandboxPhases.InstrumentName)
+                    listener.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                    if (tag is { Key: "phase", Value: string phase }) _samples.GetOrAdd(phase, _ => []).Add(value);
+            });
+            _listener.Start();
+        }
+
+        /// <summary>Stops listening; the p50 of each phase in milliseconds, in the order of the run path (sandboxes prepared
+        /// ahead of demand are off the path: their time is "prepare-ahead").</summary>
+        public Dictionary<string, double> Stop()
+        {
+            _listener.Dispose();
+            string[] order =
+            [
+                SandboxPhases.Validate, SandboxPhases.WorkspaceCreate, SandboxPhases.CgroupCreate, SandboxPhases.LauncherQueue,
+                SandboxPhases.CgroupJoin, SandboxPhases.Spawn, SandboxPhases.CgroupLeave, SandboxPhases.SpawnResume, SandboxPhases.SandboxAndProgram, SandboxPhases.PostExitKill,
+                SandboxPhases.OutputDrain, SandboxPhases.Stats, SandboxPhases.CgroupTeardown, SandboxPhases.WorkspaceTeardown,
+                SandboxPhases.Total, SandboxPhases.Prepare, SandboxPhases.PreparedHit,
+            ];
+            // prepared-hit is a 0/1 flag per run: its mean is the share of runs whose first step found a sandbox prepared ahead.
+            return _samples.Keys.OrderBy(k => Array.IndexOf(order, k) is var i && i < 0 ? int.MaxValue : i)
+                .ToDictionary(k => k, k => k == SandboxPhases.PreparedHit
+                    ? Math.Round(_samples[k].Average(), 2)
+                    : Round(Percentile(_samples[k].Order().ToList(), 0.50)));
+        }
+
+        public void Dispose() => _listener.Dispose();
     }
 
     private static double Round(double v) => Math.Round(v, 1) is var r && r == 0 ? 0 : r;

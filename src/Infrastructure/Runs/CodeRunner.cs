@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using PeerCode.Domain.Runs;
 using PeerCode.Infrastructure.Runs.Languages;
@@ -29,18 +30,37 @@ public sealed class CodeRunner(BubblewrapSandbox sandbox, LanguageCatalogue cata
     /// compiler's and the main execution's output as it arrives (never a test case's: those may be hidden).</summary>
     public async Task<RunResult> RunAsync(RunRequest request, Action<OutputStream, string>? onOutput = null, CancellationToken ct = default)
     {
+        var start = Stopwatch.GetTimestamp();
         var language = requestLimits.Validate(request, catalogue);
+        var lap = SandboxPhases.Lap(SandboxPhases.Validate, start);
+        // The workspace comes with the first step's sandbox already set up when the pool has one prepared: the
+        // source is written before anything of the run executes either way (bwrap waits before the command).
+        var firstStep = CompileStep(language, onOutput) ?? RunStep(language, request.Stdin, onOutput);
+        var workspace = sandbox.TakeWorkspace(limits.WorkspaceBytes, firstStep);
+        try
+        {
+            workspace.WriteFile(language.Definition.FileName, Encoding.UTF8.GetBytes(request.Code));
+            SandboxPhases.Lap(SandboxPhases.WorkspaceCreate, lap);
+            return await RunInAsync(workspace, language, request, onOutput, ct);
+        }
+        finally
+        {
+            var teardown = Stopwatch.GetTimestamp();
+            workspace.Dispose();
+            SandboxPhases.Lap(SandboxPhases.WorkspaceTeardown, teardown);
+            SandboxPhases.Lap(SandboxPhases.Total, start);
+        }
+    }
+
+    private async Task<RunResult> RunInAsync(SandboxWorkspace workspace, AvailableLanguage language, RunRequest request, Action<OutputStream, string>? onOutput, CancellationToken ct)
+    {
         var def = language.Definition;
         var runLimits = def.Run.Limits?.ApplyTo(limits.Run) ?? limits.Run;
-        using var workspace = sandbox.CreateWorkspace(limits.WorkspaceBytes);
-        workspace.WriteFile(def.FileName, Encoding.UTF8.GetBytes(request.Code));
 
-        if (def.Compile is { } compile)
+        if (CompileStep(language, onOutput) is { } compileStep)
         {
-            var compileLimits = compile.Limits?.ApplyTo(limits.Compile) ?? limits.Compile;
-            var c = await sandbox.RunAsync(workspace, new SandboxStep(
-                compile.CommandFor(compileLimits), language.CompileBinds, compileLimits, compile.LimitAddressSpace,
-                def.OutOfMemorySignatures, ReadOnlyMemory<byte>.Empty, onOutput), ct);
+            var compileLimits = compileStep.Limits;
+            var c = await sandbox.RunAsync(workspace, compileStep, ct);
             if (c.Termination != StepTermination.Exited || c.ExitCode != 0)
             {
                 var why = c.Termination switch
@@ -81,12 +101,24 @@ public sealed class CodeRunner(BubblewrapSandbox sandbox, LanguageCatalogue cata
         return new RunResult(verdict, main.ExitCode, main.WallMs, main.CpuMs, main.PeakMemoryKb, main.Stdout, main.Stderr, main.OutputTruncated, detail, tests);
     }
 
-    private Task<StepOutcome> Execute(AvailableLanguage language, SandboxWorkspace workspace, SandboxLimits runLimits, string stdin, Action<OutputStream, string>? onOutput, CancellationToken ct)
+    private Task<StepOutcome> Execute(AvailableLanguage language, SandboxWorkspace workspace, SandboxLimits runLimits, string stdin, Action<OutputStream, string>? onOutput, CancellationToken ct) =>
+        sandbox.RunAsync(workspace, RunStep(language, stdin, onOutput), ct);
+
+    private SandboxStep? CompileStep(AvailableLanguage language, Action<OutputStream, string>? onOutput)
     {
         var def = language.Definition;
-        return sandbox.RunAsync(workspace, new SandboxStep(
-            def.Run.CommandFor(runLimits), language.RunBinds, runLimits, def.Run.LimitAddressSpace,
-            def.OutOfMemorySignatures, Encoding.UTF8.GetBytes(stdin), onOutput), ct);
+        if (def.Compile is not { } compile) return null;
+        var compileLimits = compile.Limits?.ApplyTo(limits.Compile) ?? limits.Compile;
+        return new SandboxStep(compile.CommandFor(compileLimits), language.CompileBinds, compileLimits, compile.LimitAddressSpace,
+            def.OutOfMemorySignatures, ReadOnlyMemory<byte>.Empty, onOutput);
+    }
+
+    private SandboxStep RunStep(AvailableLanguage language, string stdin, Action<OutputStream, string>? onOutput)
+    {
+        var def = language.Definition;
+        var runLimits = def.Run.Limits?.ApplyTo(limits.Run) ?? limits.Run;
+        return new SandboxStep(def.Run.CommandFor(runLimits), language.RunBinds, runLimits, def.Run.LimitAddressSpace,
+            def.OutOfMemorySignatures, Encoding.UTF8.GetBytes(stdin), onOutput);
     }
 
     /// <summary>The verdict of one execution and a sentence for a person (which never quotes a test's data).</summary>

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using PeerCode.Infrastructure.Runs.Languages;
 using PeerCode.Infrastructure.Runs.Sandbox;
 
 namespace PeerCode.Infrastructure.Runs;
 
 /// <summary>What this node can run: the sandbox (or why there is none) and the detected languages.</summary>
-public sealed class RunsNode(BubblewrapSandbox? sandbox, string? sandboxUnavailable, LanguageCatalogue catalogue)
+public sealed class RunsNode(BubblewrapSandbox? sandbox, string? sandboxUnavailable, LanguageCatalogue catalogue) : IDisposable
 {
     public BubblewrapSandbox? Sandbox => sandbox;
 
@@ -16,6 +17,8 @@ public sealed class RunsNode(BubblewrapSandbox? sandbox, string? sandboxUnavaila
 
     /// <summary>The languages the editor may offer: none when the sandbox cannot run here.</summary>
     public IReadOnlyList<AvailableLanguage> Languages => sandbox is null ? [] : catalogue.Available;
+
+    public void Dispose() => sandbox?.Dispose();
 }
 
 public static class RunsServices
@@ -23,10 +26,12 @@ public static class RunsServices
     /// <summary>Registers the sandbox, the language catalogue (detected once, at first use) and the code runner.</summary>
     public static IServiceCollection AddRunSandbox(this IServiceCollection services, string workspaceRoot)
     {
-        services.AddSingleton(_ =>
+        services.AddSingleton(sp =>
         {
             var unavailable = BubblewrapSandbox.UnavailableReason();
-            var sandbox = unavailable is null ? new BubblewrapSandbox(workspaceRoot) : null;
+            var sandbox = unavailable is null
+                ? new BubblewrapSandbox(workspaceRoot, log: sp.GetService<ILoggerFactory>()?.CreateLogger<BubblewrapSandbox>())
+                : null;
             return new RunsNode(sandbox, unavailable, LanguageCatalogue.DetectAsync().GetAwaiter().GetResult());
         });
         services.AddSingleton(sp =>

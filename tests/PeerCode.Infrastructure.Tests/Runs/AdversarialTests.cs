@@ -54,6 +54,26 @@ public sealed class AdversarialTests(SandboxFixture fx) : IClassFixture<SandboxF
     }
 
     [Fact]
+    public async Task The_program_runs_under_the_steps_rlimits_whether_its_sandbox_was_started_for_it_or_prepared_ahead()
+    {
+        const string code = """
+            import resource as r
+            for name in ["CPU", "NPROC", "FSIZE", "NOFILE", "CORE", "AS"]:
+                print(name, *r.getrlimit(getattr(r, "RLIMIT_" + name)))
+            """;
+        // A limit no other test uses: the first run's step has a shape of its own, so nothing was prepared for it.
+        var limits = SandboxFixture.Tight with { Run = SandboxFixture.Tight.Run with { Processes = 31 } };
+        string[] expected = ["CPU 1 2", "NPROC 31 31", $"FSIZE {16 << 20} {16 << 20}", "NOFILE 64 64", "CORE 0 0", $"AS {256 << 20} {256 << 20}"];
+
+        var first = await fx.Runner(limits).RunAsync(new RunRequest("python", code, "", []));
+        fx.Sandbox.WaitForHousekeeping(); // the pool now holds sandboxes prepared for this step
+        var prepared = await fx.Runner(limits).RunAsync(new RunRequest("python", code, "", []));
+
+        first.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal(expected, first.Stderr);
+        prepared.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal(expected, prepared.Stderr);
+    }
+
+    [Fact]
     public async Task Infinite_loop_hits_the_cpu_limit()
     {
         // A generous wall clock, so the CPU limit is what stops it even on a busy machine.

@@ -24,7 +24,7 @@ public sealed class LeftoversTests
         Run("/usr/bin/mount", "-t", "tmpfs", "-o", "size=1m", "leftover", dead);
         File.WriteAllText(Path.Combine(dead, "left.txt"), "x");
 
-        _ = new BubblewrapSandbox(root);
+        using (new BubblewrapSandbox(root)) { }
 
         Directory.Exists(dead).Should().BeFalse();
         File.ReadAllText("/proc/self/mountinfo").Should().NotContain(dead);

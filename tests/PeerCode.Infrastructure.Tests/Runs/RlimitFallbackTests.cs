@@ -7,11 +7,14 @@ using Xunit;
 namespace PeerCode.Infrastructure.Tests.Runs;
 
 /// <summary>The same hostile programs on a host without cgroups: rlimits alone must contain them.</summary>
-public sealed class RlimitFallbackTests(SandboxFixture fx) : IClassFixture<SandboxFixture>
+public sealed class RlimitFallbackTests(SandboxFixture fx) : IClassFixture<SandboxFixture>, IDisposable
 {
-    private readonly CodeRunner _runner = new(new BubblewrapSandbox(SandboxFixture.WorkspaceRoot, useCgroups: false), fx.Catalogue, SandboxFixture.Tight, RunRequestLimits.Default);
+    private readonly BubblewrapSandbox _sandbox = new(SandboxFixture.WorkspaceRoot, useCgroups: false);
+    private CodeRunner Runner => new(_sandbox, fx.Catalogue, SandboxFixture.Tight, RunRequestLimits.Default);
 
-    private Task<RunResult> Run(string language, string code) => _runner.RunAsync(new RunRequest(language, code, "", []));
+    public void Dispose() => _sandbox.Dispose();
+
+    private Task<RunResult> Run(string language, string code) => Runner.RunAsync(new RunRequest(language, code, "", []));
 
     [Fact]
     public async Task Without_cgroups_a_memory_bomb_meets_rlimit_as_and_gets_memory_limit()

@@ -32,5 +32,9 @@ public sealed class SandboxFixture : IAsyncLifetime
         Catalogue = await LanguageCatalogue.DetectAsync();
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync()
+    {
+        Sandbox.Dispose();
+        return Task.CompletedTask;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace PeerCode.Infrastructure.Runs.Sandbox;
 
@@ -26,22 +27,31 @@ public sealed record SandboxStep(
 /// rlimits through prlimit; cgroup v1 memory, pids and cpuacct limits where the host allows; a wall clock that
 /// kills the whole tree; output capped with the cut reported.
 /// </summary>
-public sealed class BubblewrapSandbox
+public sealed class BubblewrapSandbox : IDisposable
 {
     public const int SandboxUid = 65534;
     public const string SandboxUser = "nobody";
     private static readonly ProcessLauncher Launcher = new();
-    private const string Bwrap = "/usr/bin/bwrap", Prlimit = "/usr/bin/prlimit", Env = "/usr/bin/env";
+    internal const string Bwrap = "/usr/bin/bwrap", Prlimit = "/usr/bin/prlimit", Env = "/usr/bin/env";
+
+    /// <summary>Sandboxes kept prepared per step shape, and in all (the oldest goes first).</summary>
+    private const int PreparedPerStep = 2, PreparedTotal = 8;
 
     /// <summary>Bound in every step: the dynamic loader and shared libraries, prlimit and env.</summary>
     public static readonly IReadOnlyList<string> CommonBinds = ["/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/etc/ld.so.cache", Prlimit, Env];
 
     private readonly string _workspaceRoot;
+    private readonly SandboxHousekeeper _housekeeper;
+    private readonly object _poolGate = new();
+    private readonly LinkedList<PreparedSandbox> _pool = new();
+    private bool _disposed;
 
     /// <param name="useCgroups">False forces the rlimit-only fallback (hosts where delegating cgroups is not wanted).</param>
-    public BubblewrapSandbox(string workspaceRoot, bool useCgroups = true)
+    /// <param name="log">Where failures of background work (unmounting finished workspaces) are reported.</param>
+    public BubblewrapSandbox(string workspaceRoot, bool useCgroups = true, ILogger<BubblewrapSandbox>? log = null)
     {
         _workspaceRoot = workspaceRoot;
+        _housekeeper = new SandboxHousekeeper(log ?? (ILogger)NullLogger.Instance);
         Leftovers.CleanUp(workspaceRoot);
         string? reason = "cgroups are disabled by configuration";
         Cgroups = useCgroups ? CgroupHost.Detect(out reason) : null;
@@ -67,183 +77,138 @@ public sealed class BubblewrapSandbox
     private static bool IsRoot() =>
         File.ReadAllLines("/proc/self/status").Any(l => l.StartsWith("Uid:", StringComparison.Ordinal) && l.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1] == "0");
 
+    /// <summary>A fresh workspace. Disposing it returns at once; the unmount (and the kill of a sandbox prepared in it
+    /// and never used) happens on the housekeeper thread.</summary>
     public SandboxWorkspace CreateWorkspace(long sizeBytes) =>
-        SandboxWorkspace.Create(_workspaceRoot, Leftovers.OwnPrefix + Guid.NewGuid().ToString("N"), sizeBytes, SandboxUid);
-
-    public async Task<StepOutcome> RunAsync(SandboxWorkspace workspace, SandboxStep step, CancellationToken ct = default)
-    {
-        var limits = step.Limits;
-        using var cgroup = Cgroups?.Create(Leftovers.OwnPrefix + Guid.NewGuid().ToString("N"), limits);
-        var psi = new ProcessStartInfo
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        // An empty environment from the very first process: bwrap's own process is pid 1 inside, and its
-        // /proc/1/environ must not show the server's secrets.
-        psi.Environment.Clear();
-        psi.Environment["PATH"] = "/usr/bin:/bin";
-        psi.WorkingDirectory = "/";
-        // bwrap starts unprivileged, as the sandbox uid: even a namespace escape lands on "nobody", and
-        // RLIMIT_NPROC is then counted per sandbox (each has its own user namespace).
-        psi.FileName = Bwrap;
-        psi.UserName = SandboxUser;
-        foreach (var a in BuildArguments(workspace, step, addressSpaceFactor: cgroup is null ? 1 : 2)) psi.ArgumentList.Add(a);
-
-        var output = new OutputCollector(limits.OutputBytes, step.OnOutput);
-        var clock = Stopwatch.StartNew();
-        using var process = await Launcher.StartAsync(psi, cgroup);
-        var killed = 0; // 1 = wall clock, 2 = output cap
-        void KillTree(int reason)
-        {
-            if (Interlocked.CompareExchange(ref killed, reason, 0) != 0) return;
-            if (cgroup is not null) cgroup.KillAll();
-            // Killing bwrap kills its pid-1 (--die-with-parent), and the kernel then kills the whole pid namespace.
-            try { process.Kill(entireProcessTree: true); }
-            catch (InvalidOperationException) { /* it exited in the meantime: nothing left to kill */ }
-        }
-        output.OnLimit = () => KillTree(2);
-
-        var stdin = WriteStdinAsync(process.StandardInput.BaseStream, step.Stdin);
-        var stdout = output.ReadAsync(process.StandardOutput.BaseStream, OutputStream.Stdout);
-        var stderr = output.ReadAsync(process.StandardError.BaseStream, OutputStream.Stderr);
-        using var wall = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        wall.CancelAfter(limits.WallMs);
-        try
-        {
-            await process.WaitForExitAsync(wall.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            KillTree(1);
-            await process.WaitForExitAsync(CancellationToken.None);
-            ct.ThrowIfCancellationRequested();
-        }
-        var wallMs = clock.ElapsedMilliseconds;
-        // The main program is gone; nothing of the run may outlive it.
-        cgroup?.KillAll();
-        await Task.WhenAll(stdout, stderr, stdin).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
-
-        var exitCode = process.ExitCode;
-        long? cpuMs = cgroup?.CpuMs, peakKb = cgroup?.PeakMemoryKb;
-        var oom = cgroup is { OomKills: > 0 };
-        var (stdoutText, stderrText) = output.Texts();
-        var cpuLimitMs = (long)Math.Ceiling(limits.CpuSeconds) * 1000;
-        var termination = killed switch
-        {
-            1 => StepTermination.WallTimeout,
-            2 => StepTermination.OutputLimit,
-            _ when oom => StepTermination.MemoryLimit,
-            _ when exitCode == 128 + 24 || (exitCode == 128 + 9 && cpuMs >= cpuLimitMs - 50) => StepTermination.CpuTimeout,
-            _ when exitCode != 0 && step.OutOfMemorySignatures.Any(s => stderrText.Contains(s, StringComparison.Ordinal)) => StepTermination.MemoryLimit,
-            _ => StepTermination.Exited,
-        };
-        return new StepOutcome(exitCode, termination, wallMs, cpuMs, peakKb, stdoutText, stderrText, output.Truncated);
-    }
-
-    /// <param name="addressSpaceFactor">RLIMIT_AS as a multiple of the memory limit: 1 without cgroups (then it is the
-    /// memory limit), 2 with them (then the cgroup is the limit and RLIMIT_AS only stops absurd reservations early,
-    /// so a program that really uses too much memory meets the OOM killer and gets the memory-limit verdict).</param>
-    private static IEnumerable<string> BuildArguments(SandboxWorkspace workspace, SandboxStep step, int addressSpaceFactor)
-    {
-        var l = step.Limits;
-        string[] head =
-        [
-            "--unshare-all", "--uid", $"{SandboxUid}", "--gid", $"{SandboxUid}", "--hostname", "sandbox",
-            "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-            "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/work", "--setenv", "LANG", "C.UTF-8",
-        ];
-        foreach (var a in head) yield return a;
-        foreach (var bind in CommonBinds.Concat(step.ReadOnlyBinds).Distinct())
-        {
-            yield return "--ro-bind";
-            yield return bind;
-            yield return bind;
-        }
-        string[] tail =
-        [
-            "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
-            "--proc", "/proc", "--dev", "/dev",
-            "--bind", workspace.HostPath, "/work", "--bind", workspace.TmpHostPath, "/tmp", "--chdir", "/work",
-            "--bind", workspace.ShmHostPath, "/dev/shm",
-            // bwrap's root and /dev are tmpfs of its own: make them read-only so that /work, /tmp and /dev/shm (all
-            // in the run's size-limited tmpfs) are the only writable places.
-            "--remount-ro", "/dev", "--remount-ro", "/",
-            "--", Prlimit,
-            $"--cpu={(long)Math.Ceiling(l.CpuSeconds)}:{(long)Math.Ceiling(l.CpuSeconds) + 1}",
-            $"--nproc={l.Processes}", $"--fsize={l.FileSizeBytes}", $"--nofile={l.OpenFiles}", "--core=0",
-        ];
-        foreach (var a in tail) yield return a;
-        if (step.LimitAddressSpace) yield return $"--as={l.MemoryBytes * addressSpaceFactor}";
-        // env -i: bwrap itself adds PWD after --clearenv; the program sees exactly PATH, HOME and LANG.
-        string[] env = ["--", Env, "-i", "PATH=/usr/bin:/bin", "HOME=/work", "LANG=C.UTF-8"];
-        foreach (var a in env) yield return a;
-        foreach (var a in step.Command) yield return a;
-    }
-
-    private static async Task WriteStdinAsync(Stream stdin, ReadOnlyMemory<byte> data)
-    {
-        try
-        {
-            if (!data.IsEmpty) await stdin.WriteAsync(data);
-            await stdin.DisposeAsync();
-        }
-        catch (IOException)
-        {
-            // EPIPE: the program exited (or closed stdin) without reading all of its input. That is its choice,
-            // not a sandbox failure.
-        }
-    }
-
-    /// <summary>Reads both pipes, forwards decoded text as it arrives, and keeps at most the cap (stdout and stderr together).</summary>
-    private sealed class OutputCollector(long capBytes, Action<OutputStream, string>? onOutput)
-    {
-        private readonly object _gate = new();
-        private readonly StringBuilder _stdout = new(), _stderr = new();
-        private readonly Decoder _outDecoder = Encoding.UTF8.GetDecoder(), _errDecoder = Encoding.UTF8.GetDecoder();
-        private long _total;
-
-        public Action? OnLimit { get; set; }
-
-        public bool Truncated { get; private set; }
-
-        public async Task ReadAsync(Stream pipe, OutputStream which)
-        {
-            var buffer = new byte[16 * 1024];
-            int n;
-            while ((n = await pipe.ReadAsync(buffer)) > 0)
+        SandboxWorkspace.Create(_workspaceRoot, Leftovers.OwnPrefix + Guid.NewGuid().ToString("N"), sizeBytes, SandboxUid,
+            ws => _housekeeper.Post($"retire {ws.HostPath}", () =>
             {
-                var hitLimit = false;
-                lock (_gate)
+                ws.TakePrepared(null)?.Dispose();
+                ws.TearDown();
+                ws.AfterRetire?.Invoke();
+            }));
+
+    /// <summary>
+    /// A fresh workspace for a run whose first step is <paramref name="firstStep"/>. When the pool holds a sandbox
+    /// prepared ahead of demand for that step, the workspace comes with it (bwrap already set up in it and waiting),
+    /// so the step's <see cref="RunAsync"/> only releases it. Either way the pool is then topped up for that step in
+    /// the background: the first run of a shape pays the whole start, the next ones do not.
+    /// </summary>
+    public SandboxWorkspace TakeWorkspace(long sizeBytes, SandboxStep firstStep)
+    {
+        var key = StepKey(firstStep);
+        PreparedSandbox? hit = null;
+        var left = 0;
+        lock (_poolGate)
+        {
+            for (var node = _pool.First; node is not null; node = node.Next)
+            {
+                if (node.Value.Key != key || node.Value.Workspace.SizeBytes != sizeBytes) continue;
+                if (hit is null)
                 {
-                    var room = capBytes - _total;
-                    var take = (int)Math.Min(n, Math.Max(0, room));
-                    if (take < n && !Truncated)
-                    {
-                        Truncated = true;
-                        hitLimit = true;
-                    }
-                    if (take > 0)
-                    {
-                        _total += take;
-                        var decoder = which == OutputStream.Stdout ? _outDecoder : _errDecoder;
-                        var chars = new char[decoder.GetCharCount(buffer, 0, take)];
-                        decoder.GetChars(buffer, 0, take, chars, 0);
-                        var text = new string(chars);
-                        (which == OutputStream.Stdout ? _stdout : _stderr).Append(text);
-                        if (text.Length > 0) onOutput?.Invoke(which, text);
-                    }
+                    hit = node.Value;
+                    _pool.Remove(node);
                 }
-                // Kill outside the lock; keep draining so the writer never blocks on a full pipe before it dies.
-                if (hitLimit) OnLimit?.Invoke();
+                else left++;
             }
         }
+        SandboxPhases.Record(SandboxPhases.PreparedHit, hit is null ? 0 : 1);
+        var workspace = hit?.Workspace ?? CreateWorkspace(sizeBytes);
+        var shape = firstStep with { Stdin = ReadOnlyMemory<byte>.Empty, OnOutput = null };
+        void TopUpForShape() => TopUp(key, sizeBytes, shape);
+        // With one of this shape still waiting, the top-up waits until this run is over, so preparing the next
+        // sandbox does not compete with this run's own program for the CPU; with none left, demand is ahead of the
+        // pool and it starts now.
+        if (left > 0) workspace.AfterRetire = TopUpForShape;
+        else _housekeeper.Post($"prepare a sandbox for {string.Join(' ', firstStep.Command)}", TopUpForShape);
+        return workspace;
+    }
 
-        public (string Stdout, string Stderr) Texts()
+    /// <summary>On the housekeeper thread: prepares sandboxes for one step shape until the pool holds enough of them.</summary>
+    private void TopUp(string key, long sizeBytes, SandboxStep step)
+    {
+        while (true)
         {
-            lock (_gate) return (_stdout.ToString(), _stderr.ToString());
+            lock (_poolGate)
+                if (_disposed || _pool.Count(p => p.Key == key && p.Workspace.SizeBytes == sizeBytes) >= PreparedPerStep) return;
+            var start = Stopwatch.GetTimestamp();
+            var workspace = CreateWorkspace(sizeBytes);
+            PreparedSandbox prepared;
+            try
+            {
+                prepared = PreparedSandbox.StartAsync(Launcher, Cgroups, workspace, step, key, background: true).GetAwaiter().GetResult();
+            }
+            catch
+            {
+                workspace.Dispose();
+                throw;
+            }
+            workspace.SetPrepared(prepared);
+            SandboxPhases.Lap(SandboxPhases.Prepare, start);
+            PreparedSandbox? evicted = null;
+            lock (_poolGate)
+            {
+                if (_disposed) evicted = prepared; // disposed while this one was starting: it must not outlive the pool
+                else
+                {
+                    _pool.AddLast(prepared);
+                    if (_pool.Count > PreparedTotal)
+                    {
+                        evicted = _pool.First!.Value;
+                        _pool.RemoveFirst();
+                    }
+                }
+            }
+            evicted?.Workspace.Dispose();
         }
+    }
+
+    /// <summary>What a prepared sandbox depends on: everything of the step but its stdin and output callback.</summary>
+    internal static string StepKey(SandboxStep step) =>
+        $"{string.Join('\0', step.Command)}|{string.Join('\0', step.ReadOnlyBinds)}|{step.Limits}|{step.LimitAddressSpace}";
+
+    /// <summary>Runs one step in the workspace: in the sandbox prepared there for it if there is one, else in one started now.</summary>
+    public async Task<StepOutcome> RunAsync(SandboxWorkspace workspace, SandboxStep step, CancellationToken ct = default)
+    {
+        var key = StepKey(step);
+        var prepared = workspace.TakePrepared(key);
+        if (prepared is { HasExited: true })
+        {
+            // It died waiting (killed from outside, or bwrap could not set up): start afresh, which reports the reason if it is bwrap's.
+            prepared.Dispose();
+            prepared = null;
+        }
+        if (prepared is null)
+        {
+            prepared = await PreparedSandbox.StartAsync(Launcher, Cgroups, workspace, step, key, background: false);
+            SandboxPhases.Lap(SandboxPhases.SpawnResume, prepared.Started);
+        }
+        try
+        {
+            return await prepared.RunAsync(step, ct);
+        }
+        finally
+        {
+            var lap = Stopwatch.GetTimestamp();
+            prepared.Dispose();
+            SandboxPhases.Lap(SandboxPhases.CgroupTeardown, lap);
+        }
+    }
+
+    /// <summary>Waits for the background work posted so far (workspace unmounts, sandboxes being prepared) to finish.</summary>
+    public void WaitForHousekeeping() => _housekeeper.Drain();
+
+    /// <summary>Kills the sandboxes prepared ahead of demand, finishes the background work and stops its thread.</summary>
+    public void Dispose()
+    {
+        List<PreparedSandbox> pooled;
+        lock (_poolGate)
+        {
+            _disposed = true;
+            pooled = [.. _pool];
+            _pool.Clear();
+        }
+        foreach (var p in pooled) p.Workspace.Dispose();
+        _housekeeper.Dispose();
     }
 }

@@ -2,13 +2,46 @@ using System.Runtime.InteropServices;
 
 namespace PeerCode.Infrastructure.Runs.Sandbox;
 
-/// <summary>The few libc calls the sandbox needs that .NET does not expose: kill, mount and umount2.</summary>
+/// <summary>The few libc calls the sandbox needs that .NET does not expose: kill, mount, umount2, pipes for bwrap's --block-fd.</summary>
 internal static partial class Native
 {
     public const int SIGKILL = 9;
     public const int MNT_DETACH = 2;
     public const ulong MS_NOSUID = 2, MS_NODEV = 4;
     private const int ESRCH = 3;
+
+    private const int F_SETFD = 2, O_CLOEXEC = 0x80000;
+
+    [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
+    private static unsafe partial int Pipe2Raw(int* fds, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int FcntlRaw(int fd, int command, int argument);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    private static unsafe partial nint WriteRaw(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int CloseRaw(int fd);
+
+    /// <summary>A pipe whose two ends are close-on-exec (so no child inherits them unless asked).</summary>
+    public static unsafe (int Read, int Write) Pipe()
+    {
+        var fds = stackalloc int[2];
+        if (Pipe2Raw(fds, O_CLOEXEC) != 0) throw new IOException($"pipe2 failed: {Marshal.GetLastPInvokeErrorMessage()}");
+        return (fds[0], fds[1]);
+    }
+
+    /// <summary>Lets the next exec'd child inherit <paramref name="fd"/>.</summary>
+    public static void ClearCloseOnExec(int fd)
+    {
+        if (FcntlRaw(fd, F_SETFD, 0) != 0) throw new IOException($"fcntl({fd}, F_SETFD) failed: {Marshal.GetLastPInvokeErrorMessage()}");
+    }
+
+    /// <summary>Writes one byte; false when nobody reads any more (EPIPE) or the fd is bad.</summary>
+    public static unsafe bool TryWriteByte(int fd, byte value) => WriteRaw(fd, &value, 1) == 1;
+
+    public static void Close(int fd) => CloseRaw(fd);
 
     [LibraryImport("libc", EntryPoint = "gettid")]
     public static partial int GetTid();

@@ -9,11 +9,19 @@ namespace PeerCode.Infrastructure.Runs.Sandbox;
 /// </summary>
 public sealed class SandboxWorkspace : IDisposable
 {
-    private bool _disposed;
+    private int _disposed;
+    private Action<SandboxWorkspace>? _retire;
 
-    private SandboxWorkspace(string hostPath) => HostPath = hostPath;
+    private SandboxWorkspace(string hostPath, long sizeBytes)
+    {
+        HostPath = hostPath;
+        SizeBytes = sizeBytes;
+    }
 
     public string HostPath { get; }
+
+    /// <summary>The tmpfs's size limit.</summary>
+    public long SizeBytes { get; }
 
     /// <summary>The bind source for the sandbox's /tmp (inside the same tmpfs, so it shares its size limit).</summary>
     public string TmpHostPath => Path.Combine(HostPath, ".tmp");
@@ -21,7 +29,9 @@ public sealed class SandboxWorkspace : IDisposable
     /// <summary>The bind source for the sandbox's /dev/shm (runtimes such as Mono keep files there).</summary>
     public string ShmHostPath => Path.Combine(HostPath, ".shm");
 
-    public static SandboxWorkspace Create(string root, string name, long sizeBytes, int uid)
+    /// <param name="retire">Called by <see cref="Dispose"/> to tear the workspace down later (the sandbox's
+    /// housekeeper); null to tear it down in <see cref="Dispose"/> itself.</param>
+    public static SandboxWorkspace Create(string root, string name, long sizeBytes, int uid, Action<SandboxWorkspace>? retire = null)
     {
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the sandbox needs Linux (bubblewrap, tmpfs, cgroups)");
         Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
@@ -36,13 +46,32 @@ public sealed class SandboxWorkspace : IDisposable
             Directory.Delete(path);
             throw;
         }
-        var ws = new SandboxWorkspace(path);
+        var ws = new SandboxWorkspace(path, sizeBytes) { _retire = retire };
         foreach (var dir in new[] { ws.TmpHostPath, ws.ShmHostPath })
         {
             Directory.CreateDirectory(dir);
             File.SetUnixFileMode(dir, (UnixFileMode)0x1FF | UnixFileMode.StickyBit);
         }
         return ws;
+    }
+
+    private PreparedSandbox? _prepared;
+
+    /// <summary>Runs on the housekeeper thread after the workspace was torn down (the pool's top-up, deferred until the run is over).</summary>
+    internal Action? AfterRetire { get; set; }
+
+    /// <summary>Whether a sandbox prepared ahead of demand is waiting in this workspace.</summary>
+    internal bool HasPrepared => Volatile.Read(ref _prepared) is not null;
+
+    /// <summary>Attaches a sandbox prepared in this workspace for its first step.</summary>
+    internal void SetPrepared(PreparedSandbox prepared) => _prepared = prepared;
+
+    /// <summary>The sandbox prepared here for a step with <paramref name="key"/> (any key when null), now the caller's; or null.</summary>
+    internal PreparedSandbox? TakePrepared(string? key)
+    {
+        var p = Volatile.Read(ref _prepared);
+        if (p is null || (key is not null && p.Key != key)) return null;
+        return Interlocked.CompareExchange(ref _prepared, null, p) == p ? p : null;
     }
 
     /// <summary>Writes a source file before any step has run (CreateNew: nothing can be in the way yet).</summary>
@@ -54,10 +83,18 @@ public sealed class SandboxWorkspace : IDisposable
         f.Write(content);
     }
 
+    /// <summary>Done with the workspace: nothing of the run uses it any more. The unmount itself happens now or, when
+    /// the sandbox gave a retire callback, a moment later off the run's path.</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        if (_retire is { } retire) retire(this);
+        else TearDown();
+    }
+
+    /// <summary>Unmounts (detached: never walks the contents) and removes the empty mount point.</summary>
+    internal void TearDown()
+    {
         Native.UnmountDetached(HostPath);
         Directory.Delete(HostPath);
     }
