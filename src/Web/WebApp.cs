@@ -3,12 +3,14 @@ using PeerCode.Infrastructure.EventStore.EventStoreDb;
 using PeerCode.Infrastructure.Runs;
 using PeerCode.Projections.Hosting;
 using PeerCode.Projections.Reports;
+using PeerCode.Web.Accounts;
 using PeerCode.Web.Admin;
 using PeerCode.Web.Reports;
 using PeerCode.Web.Health;
 using PeerCode.Web.Replay;
 using PeerCode.Web.Rooms;
 using PeerCode.Web.Runs;
+using PeerCode.Web.Security;
 
 namespace PeerCode.Web;
 
@@ -25,6 +27,9 @@ public static class WebApp
 
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        // Request lines ("Request starting ... ?access_token=...") would put SignalR access tokens and replay link tokens
+        // (?token=) into the log, so the hosting diagnostics stay at Warning whatever Logging:LogLevel says (docs/operations.md).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
@@ -38,12 +43,18 @@ public static class WebApp
         builder.Services.AddRunSandbox(builder.Configuration["PeerCode:SandboxRoot"] ?? Path.Combine(Path.GetTempPath(), "peercode-sandbox"));
         builder.Services.AddSingleton<PeerCode.Application.Replay.RoomReplay>();
         builder.Services.AddPeerCodeRuns(builder.Configuration);
+        builder.Services.AddPeerCodeAccounts(builder.Configuration);
+        builder.Services.AddPeerCodeSecurity(builder.Configuration);
 
         var app = builder.Build();
+        app.UsePeerCodeSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UsePeerCodeAccounts();
+        app.UseRateLimiter();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthApi();
+        app.MapAccountsApi();
         app.MapRuns();
         app.UseStaticFiles();
         app.MapReportsApi();
