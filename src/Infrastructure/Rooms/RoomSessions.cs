@@ -34,15 +34,22 @@ public sealed class RoomSessions(
 
     private readonly ConcurrentDictionary<string, Session> _sessions = new();
 
-    public async Task<JoinedRoom> JoinAsync(string connectionId, string roomId, string token, string displayName, CancellationToken ct)
+    /// <summary>
+    /// Joins with a link token (null or empty: none) as <paramref name="caller"/>; <see cref="RoomAccess.Resolve"/> decides the role,
+    /// so expired, revoked and sign-in-guarded links are refused here exactly as on REST.
+    /// </summary>
+    public async Task<JoinedRoom> JoinAsync(string connectionId, string roomId, string? token, string displayName, RoomCaller caller, CancellationToken ct)
     {
         if (_sessions.ContainsKey(connectionId)) throw new RoomActException(new("already-joined", "This connection has already joined a room; open a new connection for another."));
         if (!Guid.TryParse(roomId, out var id)) throw new RoomActException(RoomError.NotFound);
         var room = await registry.AcquireAsync(id, ct) ?? throw new RoomActException(RoomError.NotFound);
         try
         {
-            var participantId = RoomLinks.ParticipantId(id, token ?? "", displayName ?? "");
-            var decision = RoomRules.Decide(new JoinRoom(participantId, RoomLinks.Hash(token ?? ""), displayName ?? "", clock.GetUtcNow()), room.State);
+            // Without a link, a signed-in interviewer is known by the account, so reconnecting keeps the same participant.
+            var identity = string.IsNullOrEmpty(token) ? $"account:{caller.AccountId:N}" : token;
+            var participantId = RoomLinks.ParticipantId(id, identity, displayName ?? "");
+            var tokenHash = string.IsNullOrEmpty(token) ? "" : RoomLinks.Hash(token);
+            var decision = RoomRules.Decide(new JoinRoom(participantId, tokenHash, displayName ?? "", clock.GetUtcNow(), caller), room.State);
             await AppendAsync(room, decision, null, connectionId, ct);
             var participant = room.State.Participants[participantId];
             _sessions[connectionId] = new Session(room, participantId, participant.Role);
@@ -141,13 +148,15 @@ public sealed class RoomSessions(
         return new RunSource(session.Room.RoomId, session.ParticipantId.ToString("N"), session.Role, await session.Room.WithGateAsync(d => d.Text()));
     }
 
-    /// <summary>The same for a REST caller holding a room link token (the room is loaded, caught up and released).</summary>
-    public async Task<RunSource> RunSourceForTokenAsync(Guid roomId, string token, CancellationToken ct)
+    /// <summary>The same for a REST caller with a room link token and/or a signed-in account (the room is loaded, caught up and released).</summary>
+    public async Task<RunSource> RunSourceForTokenAsync(Guid roomId, string? token, RoomCaller caller, CancellationToken ct)
     {
         var room = await registry.AcquireAsync(roomId, ct) ?? throw new RoomActException(RoomError.NotFound);
         try
         {
-            var role = room.State.RoleForTokenHash(RoomLinks.Hash(token ?? "")) ?? throw new RoomActException(RoomError.InvalidToken);
+            var (resolved, refused) = RoomAccess.Resolve(room.State, string.IsNullOrEmpty(token) ? null : RoomLinks.Hash(token), caller, clock.GetUtcNow());
+            if (refused is not null) throw new RoomActException(refused);
+            var role = resolved!.Value;
             if (role == ParticipantRole.Observer) throw new RoomActException(ObserverCannotRun);
             return new RunSource(roomId, "api:" + RoomViews.RoleName(role), role, await room.WithGateAsync(d => d.Text()));
         }

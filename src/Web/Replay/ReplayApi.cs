@@ -1,12 +1,13 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PeerCode.Application.Replay;
+using PeerCode.Web.Rooms;
 
 namespace PeerCode.Web.Replay;
 
 /// <summary>
-/// /api/rooms/{roomId}/replay: the interview as its room stream recorded it. The link token travels as
-/// "Authorization: Bearer &lt;token&gt;" or "?token=". The contract is docs/protocol.md (Replay).
+/// /api/rooms/{roomId}/replay: the interview as its room stream recorded it. The link token travels in the header
+/// X-Room-Token or as "?token="; a signed-in interviewer of the room needs none. The contract is docs/protocol.md (Replay).
 /// </summary>
 public static class ReplayApi
 {
@@ -52,19 +53,13 @@ public static class ReplayApi
         throw new ReplayException(ReplayRefusal.BadRequest, $"'at' must be a stream revision (0, 1, 2, ...) or an ISO 8601 time such as 2026-11-22T01:00:00Z; got '{at}'.");
     }
 
-    private static string? TokenOf(HttpContext http)
-    {
-        var header = http.Request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return header["Bearer ".Length..].Trim();
-        return http.Request.Query["token"].ToString() is { Length: > 0 } query ? query : null;
-    }
-
     private static async Task<Results<T, ProblemHttpResult>> GuardAsync<T>(
         Guid roomId, RoomReplay replay, HttpContext http, CancellationToken ct, Func<ReplayGrant, Task<T>> act) where T : IResult
     {
         try
         {
-            var grant = await replay.AuthorizeAsync(roomId, TokenOf(http), ct);
+            var grant = await replay.AuthorizeAsync(roomId, RoomCallers.TokenOf(http, allowQuery: true), RoomCallers.Of(http.User),
+                http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
             return await act(grant);
         }
         catch (ReplayException e)
@@ -75,6 +70,8 @@ public static class ReplayApi
                 ReplayRefusal.NoToken => (StatusCodes.Status401Unauthorized, "A link token is needed"),
                 ReplayRefusal.InvalidToken => (StatusCodes.Status401Unauthorized, "The token does not open this room"),
                 ReplayRefusal.RoleMayNotReplay => (StatusCodes.Status403Forbidden, "This link may not replay the interview"),
+                ReplayRefusal.AccessRefused => (RoomAccessProblems.StatusOf(new(e.Code!, e.Message)) ?? StatusCodes.Status403Forbidden,
+                    RoomAccessProblems.TitleOf(new(e.Code!, e.Message))),
                 _ => (StatusCodes.Status400BadRequest, "The replay request is not valid"),
             };
             if (status == StatusCodes.Status401Unauthorized) http.Response.Headers.WWWAuthenticate = "Bearer realm=\"peercode-replay\"";
@@ -84,6 +81,7 @@ public static class ReplayApi
                 ReplayRefusal.NoToken => "token-required",
                 ReplayRefusal.InvalidToken => "invalid-token",
                 ReplayRefusal.RoleMayNotReplay => "replay-forbidden",
+                ReplayRefusal.AccessRefused => e.Code!,
                 _ => "invalid-replay-request",
             };
             return TypedResults.Problem(title: title, detail: e.Message, statusCode: status, extensions: new Dictionary<string, object?> { ["code"] = code });
