@@ -42,6 +42,9 @@ public static class RoomAccess
 {
     public const int MaxInterviewers = 20;
 
+    /// <summary>The furthest a link's expiry may lie ahead.</summary>
+    public static readonly TimeSpan MaxLinkLifetime = TimeSpan.FromDays(366);
+
     public static RoomError SignInRequired => new("sign-in-required",
         "The interviewer link only works for a signed-in interviewer of this interview. Sign in, then open the link again.");
     public static RoomError NotAnInterviewer => new("not-an-interviewer",
@@ -102,6 +105,8 @@ public static class RoomAccess
         if (c.Role == ParticipantRole.Interviewer) return RoomDecision.Refuse(InterviewerLinkFixed);
         if (c.ExpiresAt is { } expires && expires <= c.At)
             return RoomDecision.Refuse(new("expiry-in-past", $"A link's expiry must be in the future; {expires:O} is not after {c.At:O}."));
+        if (c.ExpiresAt is { } far && far > c.At + MaxLinkLifetime)
+            return RoomDecision.Refuse(new("expiry-too-far", $"A link may be valid for at most {MaxLinkLifetime.TotalDays:0} days; pick an earlier expiry."));
         if (string.IsNullOrEmpty(c.TokenHash) || state.Links.Values.Any(l => Same(c.TokenHash, l.TokenHash) && l.Revoked)
             || state.RetiredTokenHashes.Any(h => Same(c.TokenHash, h)))
             return RoomDecision.Refuse(new("token-reused", "A reissued link needs a fresh token; a revoked or replaced one never opens the room again."));

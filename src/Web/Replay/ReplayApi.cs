@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PeerCode.Application.Interviews;
 using PeerCode.Application.Replay;
 using PeerCode.Web.Rooms;
 
@@ -35,14 +36,23 @@ public static class ReplayApi
         GuardAsync(roomId, replay, http, ct, async grant => TypedResults.Ok(await replay.TimelineViewAsync(grant, ct)));
 
     private static Task<Results<ContentHttpResult, ProblemHttpResult>> SummaryMarkdownAsync(
-        Guid roomId, RoomReplay replay, HttpContext http, CancellationToken ct) =>
+        Guid roomId, RoomReplay replay, InterviewDirectory interviews, HttpContext http, CancellationToken ct) =>
         GuardAsync(roomId, replay, http, ct, async grant =>
-            TypedResults.Text(InterviewSummary.Markdown(await InterviewSummary.BuildAsync(replay, grant, ct)), "text/markdown; charset=utf-8"));
+            TypedResults.Text(InterviewSummary.Markdown(await BuildSummaryAsync(replay, interviews, grant, ct)), "text/markdown; charset=utf-8"));
 
     private static Task<Results<ContentHttpResult, ProblemHttpResult>> SummaryHtmlAsync(
-        Guid roomId, RoomReplay replay, HttpContext http, CancellationToken ct) =>
+        Guid roomId, RoomReplay replay, InterviewDirectory interviews, HttpContext http, CancellationToken ct) =>
         GuardAsync(roomId, replay, http, ct, async grant =>
-            TypedResults.Text(InterviewSummary.Html(await InterviewSummary.BuildAsync(replay, grant, ct)), "text/html; charset=utf-8"));
+            TypedResults.Text(InterviewSummary.Html(await BuildSummaryAsync(replay, interviews, grant, ct)), "text/html; charset=utf-8"));
+
+    /// <summary>The summary, with the room's interview's scorecards fetched only for the interviewer audience (the only one shown them).</summary>
+    private static async Task<InterviewSummary> BuildSummaryAsync(RoomReplay replay, InterviewDirectory interviews, ReplayGrant grant, CancellationToken ct)
+    {
+        var scorecards = grant.Audience == ReplayAudience.Full && await interviews.ForRoomAsync(grant.RoomId, ct) is { } interview
+            ? interview.Scorecards.Values.ToList()
+            : null;
+        return await InterviewSummary.BuildAsync(replay, grant, scorecards, ct);
+    }
 
     /// <summary>"at" is a stream revision (digits) or an ISO 8601 time with an offset; absent means the end.</summary>
     private static ReplayPoint ParsePoint(string? at)
