@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PeerCode.Application.Rooms;
 using PeerCode.Domain.Rooms;
+using PeerCode.Web.Accounts;
 
 namespace PeerCode.Web.Rooms;
 
@@ -23,7 +24,10 @@ public static class RoomsApi
     private static async Task<Results<Created<CreateRoomResponse>, ProblemHttpResult>> CreateAsync(
         CreateRoomRequest? request, CreateRoomHandler handler, HttpContext http, CancellationToken ct)
     {
-        var (room, error) = await handler.HandleAsync(request?.Title ?? "", request?.Language ?? "plaintext", ct);
+        // A signed-in creator is the room's interviewer: its interviewer link then needs that sign-in. Anonymous creation keeps
+        // the room as it was before accounts (no assignment; the interviewer link alone admits).
+        var setup = http.User.AccountId() is { } creator ? new CreateRoomHandler.Setup([creator]) : null;
+        var (room, error) = await handler.HandleAsync(request?.Title ?? "", request?.Language ?? "plaintext", setup, ct);
         if (error is not null)
             return TypedResults.Problem(title: "The room was not created", detail: error.Message, statusCode: StatusCodes.Status400BadRequest,
                 extensions: new Dictionary<string, object?> { ["code"] = error.Code });
