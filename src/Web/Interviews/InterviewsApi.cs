@@ -65,7 +65,9 @@ public static class InterviewsApi
             errors["status"] = [$"'{status}' is not a status; use scheduled, in-progress, ended or cancelled."];
         var fromTime = ParseTime(from, "from", errors);
         var toTime = ParseTime(to, "to", errors);
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The interview list filter is not valid", extensions: Code("invalid-filter"));
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors, detail: string.Join(" ", errors.Values.SelectMany(m => m)),
+                title: "The interview list filter is not valid", extensions: Code("invalid-filter"));
         var list = await directory.ListAsync(Actor(http), new InterviewDirectory.Filter(parsedStatus, fromTime, toTime), ct);
         return TypedResults.Ok<IReadOnlyList<InterviewView>>(list.Select(InterviewViews.Of).ToList());
     }
