@@ -30,7 +30,8 @@ public sealed class RoomSessions(
     IEventStore store, RoomRegistry registry, IRoomClients clients, NodeIdentity node, TimeProvider clock,
     IOptions<RoomOptions> options, ILogger<RoomSessions> log)
 {
-    private sealed record Session(LiveRoom Room, Guid ParticipantId, ParticipantRole Role);
+    /// <summary>A joined connection and what admitted it (the link's hash and the caller), re-checked on every act.</summary>
+    private sealed record Session(LiveRoom Room, Guid ParticipantId, ParticipantRole Role, string TokenHash, RoomCaller Caller);
 
     private readonly ConcurrentDictionary<string, Session> _sessions = new();
 
@@ -52,7 +53,7 @@ public sealed class RoomSessions(
             var decision = RoomRules.Decide(new JoinRoom(participantId, tokenHash, displayName ?? "", clock.GetUtcNow(), caller), room.State);
             await AppendAsync(room, decision, null, connectionId, ct);
             var participant = room.State.Participants[participantId];
-            _sessions[connectionId] = new Session(room, participantId, participant.Role);
+            _sessions[connectionId] = new Session(room, participantId, participant.Role, tokenHash, caller);
 
             var awareness = await room.AwarenessAsync();
             var greeting = new List<byte[]> { YjsMessages.EncodeSync(SyncStep.Step1, await room.WithGateAsync(d => d.EncodeStateVector())) };
@@ -267,8 +268,16 @@ public sealed class RoomSessions(
         await room.ApplyOwnAsync(decision.Events, update, connectionId);
     }
 
-    private Session SessionOf(string connectionId) =>
-        _sessions.TryGetValue(connectionId, out var s) ? s : throw new RoomActException(RoomError.NotJoined);
+    /// <summary>
+    /// The caller's session, once its link is checked again against the room's current state: a link revoked or expired
+    /// after the join refuses every further act ("link-revoked", "link-expired"), so nothing more is stored from it.
+    /// </summary>
+    private Session SessionOf(string connectionId)
+    {
+        if (!_sessions.TryGetValue(connectionId, out var s)) throw new RoomActException(RoomError.NotJoined);
+        if (RoomAccess.Resolve(s.Room.State, s.TokenHash, s.Caller, clock.GetUtcNow()).Error is { } refused) throw new RoomActException(refused);
+        return s;
+    }
 
     private static RoomActException Hostile(string code, string message) => new(new(code, message), hostile: true);
 }

@@ -118,6 +118,14 @@ public sealed class InterviewsApiTests : IAsyncLifetime
         (again[0].Role, again[1].Ok).Should().Be(("candidate", false));
         again[1].Error.Should().Contain("link-revoked");
 
+        // A participant already in the room when its link is revoked: its next act is refused and not stored.
+        var (beforeRevocation, afterRevocation) = await ChatAcrossRevocationAsync(_s.Server.BaseUrl, a.RoomId, fresh,
+            $"/api/interviews/{a.InterviewId}/links/candidate/revoke", _s.Ivy.AccessToken);
+        beforeRevocation.Should().BeNull();
+        afterRevocation.Should().StartWith("link-revoked: ");
+        (await OkAsync(await ivy.GetAsync($"/api/rooms/{a.RoomId}/replay/state"))).GetProperty("chat").EnumerateArray()
+            .Select(c => c.GetProperty("text").GetString()).Should().Equal("before the revocation");
+
         await ProblemAsync(await ivy.PostAsync($"/api/interviews/{a.InterviewId}/links/interviewer/revoke", null), HttpStatusCode.BadRequest, "unknown-link-role");
         await ProblemAsync(await ivy.PostAsJsonAsync($"/api/interviews/{a.InterviewId}/links/observer/reissue", new { expiresAt = DateTimeOffset.UtcNow.AddHours(-1) }),
             HttpStatusCode.BadRequest, "expiry-in-past");

@@ -67,16 +67,34 @@ public static class InterviewsTestKit
     /// <summary>Each attempt is one real SignalR connection (tests/hub-client/access.mjs) invoking JoinRoom.</summary>
     public static async Task<IReadOnlyList<JoinOutcome>> JoinAsync(string baseUrl, params JoinAttempt[] attempts)
     {
+        var json = await AccessScriptAsync(baseUrl, new
+        {
+            attempts = attempts.Select(a => new { roomId = a.RoomId.ToString("N"), token = a.Token, name = a.Name, accessToken = a.AccessToken }),
+        });
+        return json.GetProperty("results").EnumerateArray()
+            .Select(r => new JoinOutcome(r.GetProperty("ok").GetBoolean(), r.GetProperty("role").GetString(), r.GetProperty("error").GetString()))
+            .ToList();
+    }
+
+    /// <summary>Joins with <paramref name="link"/>, chats, has <paramref name="revoker"/> POST <paramref name="revokeUrl"/> while connected, chats again: the two refusals (null: accepted).</summary>
+    public static async Task<(string? Before, string? After)> ChatAcrossRevocationAsync(string baseUrl, Guid roomId, string link, string revokeUrl, string revokerAccessToken)
+    {
+        var json = await AccessScriptAsync(baseUrl, new
+        {
+            live = new { roomId = roomId.ToString("N"), token = TokenOf(link), name = "Cleo", revoke = new { url = revokeUrl, accessToken = revokerAccessToken } },
+        });
+        return (json.GetProperty("before").GetString(), json.GetProperty("after").GetString());
+    }
+
+    private static async Task<JsonElement> AccessScriptAsync(string baseUrl, object args)
+    {
         var dir = Path.Combine(Repo.Root, "tests", "hub-client");
         if (!Directory.Exists(Path.Combine(dir, "node_modules")))
             throw new InvalidOperationException("Run `npm ci` in tests/hub-client first (scripts/test.sh does).");
         var info = new ProcessStartInfo("node") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add("access.mjs");
         info.ArgumentList.Add(baseUrl);
-        info.ArgumentList.Add(JsonSerializer.Serialize(new
-        {
-            attempts = attempts.Select(a => new { roomId = a.RoomId.ToString("N"), token = a.Token, name = a.Name, accessToken = a.AccessToken }),
-        }));
+        info.ArgumentList.Add(JsonSerializer.Serialize(args));
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -84,9 +102,7 @@ public static class InterviewsTestKit
         await process.WaitForExitAsync(timeout.Token);
         var line = (await stdout).Trim().Split('\n').LastOrDefault() ?? "";
         if (process.ExitCode != 0 || line.Length == 0) throw new InvalidOperationException($"access.mjs failed ({process.ExitCode}): {line}\n{await stderr}");
-        return JsonDocument.Parse(line).RootElement.GetProperty("results").EnumerateArray()
-            .Select(r => new JoinOutcome(r.GetProperty("ok").GetBoolean(), r.GetProperty("role").GetString(), r.GetProperty("error").GetString()))
-            .ToList();
+        return JsonDocument.Parse(line).RootElement.Clone();
     }
 
     public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
