@@ -68,7 +68,7 @@ public static class ReplayApi
     {
         try
         {
-            var grant = await replay.AuthorizeAsync(roomId, RoomCallers.TokenOf(http, allowQuery: true), RoomCallers.Of(http.User),
+            var grant = await replay.AuthorizeAsync(roomId, RoomTokenHeader.From(http, allowQuery: true), RoomCallers.Of(http.User),
                 http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
             return await act(grant);
         }
@@ -84,7 +84,7 @@ public static class ReplayApi
                     RoomAccessProblems.TitleOf(new(e.Code!, e.Message))),
                 _ => (StatusCodes.Status400BadRequest, "The replay request is not valid"),
             };
-            if (status == StatusCodes.Status401Unauthorized) http.Response.Headers.WWWAuthenticate = "Bearer realm=\"peercode-replay\"";
+            if (status == StatusCodes.Status401Unauthorized) RoomTokenHeader.Challenge(http);
             var code = e.Refusal switch
             {
                 ReplayRefusal.RoomNotFound => "room-not-found",

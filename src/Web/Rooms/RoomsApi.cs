@@ -13,21 +13,23 @@ public sealed record CreateRoomResponse(Guid RoomId, RoomLinksResponse Links);
 
 public static class RoomsApi
 {
-    /// <summary>POST /api/rooms: a new room and its three role links (the token travels in the link's fragment, never to server logs).</summary>
+    /// <summary>
+    /// POST /api/rooms (signed-in interviewers and admins): a new room and its three role links (the token travels in the
+    /// link's fragment, never to server logs).
+    /// </summary>
     public static IEndpointRouteBuilder MapRoomsApi(this IEndpointRouteBuilder app)
     {
         var rooms = app.MapGroup("/api/rooms").WithTags("Rooms");
-        rooms.MapPost("/", CreateAsync);
+        rooms.MapPost("/", CreateAsync).RequireAuthorization(AccountPolicies.Interviewer);
         return app;
     }
 
     private static async Task<Results<Created<CreateRoomResponse>, ProblemHttpResult>> CreateAsync(
         CreateRoomRequest? request, CreateRoomHandler handler, HttpContext http, CancellationToken ct)
     {
-        // A signed-in creator is the room's interviewer: its interviewer link then needs that sign-in. Anonymous creation keeps
-        // the room as it was before accounts (no assignment; the interviewer link alone admits).
-        var setup = http.User.AccountId() is { } creator ? new CreateRoomHandler.Setup([creator]) : null;
-        var (room, error) = await handler.HandleAsync(request?.Title ?? "", request?.Language ?? "plaintext", setup, ct);
+        // The creator is the room's interviewer (room.interviewers-assigned.v1): its interviewer link then needs that sign-in.
+        var creator = http.User.AccountId() ?? throw new InvalidOperationException("The interviewer policy lets only signed-in accounts through.");
+        var (room, error) = await handler.HandleAsync(request?.Title ?? "", request?.Language ?? "plaintext", new CreateRoomHandler.Setup([creator]), ct);
         if (error is not null)
             return TypedResults.Problem(title: "The room was not created", detail: error.Message, statusCode: StatusCodes.Status400BadRequest,
                 extensions: new Dictionary<string, object?> { ["code"] = error.Code });

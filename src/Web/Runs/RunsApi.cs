@@ -7,6 +7,7 @@ using PeerCode.Domain.Runs;
 using PeerCode.Infrastructure.Rooms;
 using PeerCode.Infrastructure.Runs;
 using PeerCode.Web.Rooms;
+using PeerCode.Web.Security;
 
 namespace PeerCode.Web.Runs;
 
@@ -24,7 +25,7 @@ public static class RunsApi
 {
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/rooms/{roomId}/runs", RequestAsync).WithTags("Runs").WithName("RequestRun");
+        app.MapPost("/api/rooms/{roomId}/runs", RequestAsync).WithTags("Runs").WithName("RequestRun").RequireRateLimiting(SecurityModule.RunsLimit);
         app.MapGet("/api/runs/{runId}", GetAsync).WithTags("Runs").WithName("GetRun");
         app.MapGet("/api/rooms/{roomId}/runs", ListAsync).WithTags("Runs").WithName("ListRuns");
         return app;
@@ -33,11 +34,11 @@ public static class RunsApi
     private static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult>> RequestAsync(
         string roomId, RunRequestBody? body, HttpContext http, RoomSessions sessions, RunsEntry runs, CancellationToken ct)
     {
-        var token = RoomCallers.TokenOf(http);
+        var token = RoomTokenHeader.From(http);
         if (!Guid.TryParse(roomId, out var id)) return Problem(RoomError.NotFound);
         RunSource source;
         try { source = await sessions.RunSourceForTokenAsync(id, token, RoomCallers.Of(http.User), ct); }
-        catch (RoomActException e) { return Problem(e.Error); }
+        catch (RoomActException e) { return Problem(e.Error, http); }
         try
         {
             var runId = await runs.RequestAsync(source, body?.Language, body?.Stdin, RunTestInput.ToDomain(body?.Tests), ct);
@@ -65,8 +66,8 @@ public static class RunsApi
         string roomId, HttpContext http, IEventStore store, TimeProvider clock, CancellationToken ct)
     {
         if (!Guid.TryParse(roomId, out var room)) return Problem(RoomError.NotFound);
-        var (_, role, error) = await RoomAccessReader.ResolveAsync(store, room, RoomCallers.TokenOf(http), RoomCallers.Of(http.User), clock.GetUtcNow(), ct);
-        if (error is not null) return Problem(error);
+        var (_, role, error) = await RoomAccessReader.ResolveAsync(store, room, RoomTokenHeader.From(http), RoomCallers.Of(http.User), clock.GetUtcNow(), ct);
+        if (error is not null) return Problem(error, http);
         var events = new List<RunEvent>();
         // The whole stream, forwards (edits included): fine for an interview's length; a read model would serve big rooms.
         await foreach (var recorded in store.ReadStreamAsync(RoomEventTypes.StreamOf(room), StreamPosition.Start, Direction.Forwards, int.MaxValue, ct))
@@ -84,9 +85,9 @@ public static class RunsApi
         var notFound = Problem("No such run", "run-not-found", $"There is no run '{runId}'. Use the runId that POST /api/rooms/{{roomId}}/runs answered.", StatusCodes.Status404NotFound);
         if (RunIds.RoomOf(runId) is not { } roomId || !Guid.TryParseExact(roomId, "N", out var room)) return notFound;
         var stream = RoomEventTypes.StreamOf(room);
-        var (state, role, error) = await RoomAccessReader.ResolveAsync(store, room, RoomCallers.TokenOf(http), RoomCallers.Of(http.User), clock.GetUtcNow(), ct);
+        var (state, role, error) = await RoomAccessReader.ResolveAsync(store, room, RoomTokenHeader.From(http), RoomCallers.Of(http.User), clock.GetUtcNow(), ct);
         if (!state.Exists) return notFound;
-        if (error is not null) return Problem(error);
+        if (error is not null) return Problem(error, http);
 
         // Backwards from the tail to the run's RunRequested: only the events since the run was requested are read.
         var events = new List<RunEvent>();
@@ -101,6 +102,14 @@ public static class RunsApi
         return RunViews.Report(runId, events, audience) is { } report
             ? TypedResults.Json(report, RunEventSerializer.Options)
             : notFound;
+    }
+
+    /// <summary>A room access refusal; a 401 also names the link token header in WWW-Authenticate.</summary>
+    private static ProblemHttpResult Problem(RoomError error, HttpContext http)
+    {
+        var problem = Problem(error);
+        if (problem.StatusCode == StatusCodes.Status401Unauthorized) RoomTokenHeader.Challenge(http);
+        return problem;
     }
 
     private static ProblemHttpResult Problem(RoomError error) => error.Code switch
