@@ -36,9 +36,9 @@ public sealed class ScheduleInterviewHandler(IEventStore store, CreateRoomHandle
         await store.AppendAsync(InterviewEventTypes.StreamOf(scheduled.InterviewId), ExpectedRevision.NoStream,
             [InterviewEventCodec.Encode(scheduled, InterviewStream.Metadata(actor))], ct);
 
-        // INTEGRATION(questions): when the `questions` branch is on main and scheduled.QuestionId is set, select that
-        // question into scheduled.RoomId here with its select-question handler (appends room.question-selected.v1 and
-        // seeds the starter code), by actor.AccountId. Until then the question is recorded only in interview.scheduled.v1.
+        // INTEGRATION(questions): the question is recorded only in interview.scheduled.v1 until the `questions` branch is on
+        // main. Its use case (RoomQuestions.SelectAsync, in Infrastructure) is then called by the web endpoint right after
+        // this handler succeeds (InterviewsApi.ScheduleAsync), see the note there.
 
         return InterviewOutcome<Scheduled>.Ok(new Scheduled(InterviewState.Evolve(InterviewState.Initial, scheduled), room!.Tokens, expires));
     }

@@ -48,6 +48,10 @@ public static class InterviewsApi
     {
         var request = new ScheduleInterviewHandler.Request(body?.Title, body?.ScheduledFor, body?.CandidateName, body?.CandidateEmail,
             body?.InterviewerIds, body?.QuestionId, body?.Language);
+        // INTEGRATION(questions): once the `questions` branch is merged, check body.QuestionId exists and is not archived
+        // before scheduling (400 validation problem on "questionId" otherwise), and after a successful schedule call
+        // RoomQuestions.SelectAsync(roomId, questionId, new QuestionActor(accountId.ToString("D")), ct) so the room shows the
+        // question and its starter code seeds the document.
         var outcome = await handler.HandleAsync(request, Actor(http), ct);
         if (outcome.Error is { } error) return Refusal<Created<ScheduledInterviewView>>(error);
         var (state, tokens, expires) = outcome.Value!;
