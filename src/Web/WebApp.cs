@@ -7,6 +7,7 @@ using PeerCode.Web.Accounts;
 using PeerCode.Web.Admin;
 using PeerCode.Web.Reports;
 using PeerCode.Web.Health;
+using PeerCode.Web.Interviews;
 using PeerCode.Web.Replay;
 using PeerCode.Web.Rooms;
 using PeerCode.Web.Runs;
@@ -44,6 +45,7 @@ public static class WebApp
         builder.Services.AddSingleton<PeerCode.Application.Replay.RoomReplay>();
         builder.Services.AddPeerCodeRuns(builder.Configuration);
         builder.Services.AddPeerCodeAccounts(builder.Configuration);
+        builder.Services.AddPeerCodeInterviews(builder.Configuration);
         builder.Services.AddPeerCodeSecurity(builder.Configuration);
 
         var app = builder.Build();
@@ -55,6 +57,7 @@ public static class WebApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthApi();
         app.MapAccountsApi();
+        app.MapInterviewsApi();
         app.MapRuns();
         app.UseStaticFiles();
         app.MapReportsApi();

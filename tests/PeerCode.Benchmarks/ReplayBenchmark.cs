@@ -40,7 +40,7 @@ public static class ReplayBenchmark
 
             await using var store = new SqliteEventStore(options);
             var replay = new RoomReplay(store);
-            var grant = await replay.AuthorizeAsync(roomId, tokens.Interviewer, CancellationToken.None);
+            var grant = await replay.AuthorizeAsync(roomId, tokens.Interviewer, PeerCode.Domain.Rooms.RoomCaller.Anonymous, DateTimeOffset.UtcNow, CancellationToken.None);
             sw.Restart();
             var final = await replay.StateAsync(grant, new ReplayPoint.Latest(), includeDocument: false, CancellationToken.None);
             var indexMs = sw.Elapsed.TotalMilliseconds;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using PeerCode.Domain.Interviews;
 
 namespace PeerCode.Application.Replay;
 
@@ -10,10 +11,15 @@ public sealed record InterviewFigures(
     IReadOnlyDictionary<string, int> RunsByVerdict, int Pastes, int LargePastes, int LargestPaste, int FocusLosses, TimeSpan TimeAway,
     int FinalLines, int FinalCharacters);
 
-/// <summary>The interview summary export: final code, runs, timeline figures and the scorecard, as Markdown or a printable page.</summary>
-public sealed record InterviewSummary(ReplayState Final, InterviewFigures Figures, IReadOnlyList<ReplayMarker> Markers)
+/// <summary>
+/// The interview summary export: final code, runs, timeline figures and, for the interviewer audience only, the scorecards,
+/// as Markdown or a printable page. <see cref="Scorecards"/> is null when the audience may not see them (the section is then
+/// left out entirely), empty when none has been submitted.
+/// </summary>
+public sealed record InterviewSummary(ReplayState Final, InterviewFigures Figures, IReadOnlyList<ReplayMarker> Markers, IReadOnlyList<ScorecardSubmitted>? Scorecards)
 {
-    public static async Task<InterviewSummary> BuildAsync(RoomReplay replay, ReplayGrant grant, CancellationToken ct)
+    /// <summary><paramref name="scorecards"/> are the interview's (null: the room has no interview); they reach only a <see cref="ReplayAudience.Full"/> grant.</summary>
+    public static async Task<InterviewSummary> BuildAsync(RoomReplay replay, ReplayGrant grant, IReadOnlyList<ScorecardSubmitted>? scorecards, CancellationToken ct)
     {
         var final = await replay.StateAsync(grant, new ReplayPoint.Latest(), includeDocument: false, ct);
         var timeline = await replay.TimelineViewAsync(grant, ct);
@@ -33,7 +39,8 @@ public sealed record InterviewSummary(ReplayState Final, InterviewFigures Figure
             pastes.Count, pastes.Count(p => p.Size >= ReplayFold.LargePaste), pastes.Select(p => p.Size ?? 0).DefaultIfEmpty(0).Max(),
             final.Signals.Count(s => s.Kind == "focus-lost"), away,
             final.Text.Length == 0 ? 0 : final.Text.Count(c => c == '\n') + 1, final.Text.Length);
-        return new InterviewSummary(final, figures, timeline.Markers);
+        var shown = grant.Audience == ReplayAudience.Full ? scorecards?.OrderBy(c => c.At).ToList() ?? [] : null;
+        return new InterviewSummary(final, figures, timeline.Markers, shown);
     }
 
     private const string NoScorecard = "No scorecard has been recorded for this interview yet.";
@@ -68,7 +75,19 @@ public sealed record InterviewSummary(ReplayState Final, InterviewFigures Figure
         }
         md.Append("## Moments\n\n");
         foreach (var m in s.Markers) md.Append("- ").Append(Time(m.At)).Append(" (#").Append(m.Revision).Append(") ").Append(m.Label).Append('\n');
-        md.Append("\n## Scorecard\n\n").Append(NoScorecard).Append('\n');
+        if (s.Scorecards is { } cards)
+        {
+            md.Append("\n## Scorecards\n\n");
+            if (cards.Count == 0) md.Append(NoScorecard).Append('\n');
+            foreach (var c in cards)
+            {
+                md.Append("### Interviewer ").Append(c.InterviewerId.ToString("D")).Append(": ").Append(Recommendation(c.Recommendation)).Append("\n\n");
+                md.Append("Submitted ").Append(Time(c.At)).Append(". Ratings (1 poor to 4 excellent):\n\n");
+                foreach (var r in c.Ratings) md.Append("- ").Append(r.Competency).Append(": ").Append(r.Rating).Append('\n');
+                if (c.Text.Length > 0) md.Append('\n').Append(c.Text).Append('\n');
+                md.Append('\n');
+            }
+        }
         return md.ToString();
     }
 
@@ -117,7 +136,22 @@ public sealed record InterviewSummary(ReplayState Final, InterviewFigures Figure
         }
         h.Append("<h2>Moments</h2><ul>");
         foreach (var m in s.Markers) h.Append("<li>").Append(E(Time(m.At))).Append(" (#").Append(m.Revision).Append(") ").Append(E(m.Label)).Append("</li>");
-        h.Append("</ul><h2>Scorecard</h2><p>").Append(E(NoScorecard)).Append("</p></body></html>");
+        h.Append("</ul>");
+        if (s.Scorecards is { } cards)
+        {
+            h.Append("<h2>Scorecards</h2>");
+            if (cards.Count == 0) h.Append("<p>").Append(E(NoScorecard)).Append("</p>");
+            foreach (var c in cards)
+            {
+                h.Append("<section><h3>Interviewer ").Append(E(c.InterviewerId.ToString("D"))).Append(": ").Append(E(Recommendation(c.Recommendation)))
+                    .Append("</h3><p>Submitted ").Append(E(Time(c.At))).Append(". Ratings (1 poor to 4 excellent):</p><table>");
+                foreach (var r in c.Ratings) h.Append("<tr><th>").Append(E(r.Competency)).Append("</th><td>").Append(r.Rating).Append("</td></tr>");
+                h.Append("</table>");
+                if (c.Text.Length > 0) h.Append("<p style=\"white-space:pre-wrap\">").Append(E(c.Text)).Append("</p>");
+                h.Append("</section>");
+            }
+        }
+        h.Append("</body></html>");
         return h.ToString();
     }
 
@@ -135,6 +169,13 @@ public sealed record InterviewSummary(ReplayState Final, InterviewFigures Figure
         yield return ("Editor focus lost", $"{f.FocusLosses} times, {f.TimeAway.TotalSeconds:0} s away in total");
         yield return ("Final code", $"{f.FinalLines} lines, {f.FinalCharacters} characters");
     }
+
+    private static string Recommendation(string code) => code switch
+    {
+        "strong-no" => "strong no",
+        "strong-yes" => "strong yes",
+        _ => code,
+    };
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

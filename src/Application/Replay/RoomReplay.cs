@@ -9,11 +9,13 @@ using PeerCode.Domain.Rooms;
 namespace PeerCode.Application.Replay;
 
 /// <summary>Why a replay request is refused; the web layer maps each to a status code.</summary>
-public enum ReplayRefusal { RoomNotFound, NoToken, InvalidToken, RoleMayNotReplay, BadRequest }
+public enum ReplayRefusal { RoomNotFound, NoToken, InvalidToken, RoleMayNotReplay, AccessRefused, BadRequest }
 
-public sealed class ReplayException(ReplayRefusal refusal, string message) : Exception(message)
+/// <summary>A refused replay request; <paramref name="Code"/> is the room access code when the room's access rule refused it.</summary>
+public sealed class ReplayException(ReplayRefusal refusal, string message, string? code = null) : Exception(message)
 {
     public ReplayRefusal Refusal { get; } = refusal;
+    public string? Code { get; } = code;
 }
 
 /// <summary>What a link token grants on a room's replay.</summary>
@@ -53,23 +55,30 @@ public sealed class RoomReplay(IEventStore store)
 
     private readonly ConcurrentDictionary<Guid, Entry> _rooms = new();
 
-    /// <summary>Checks a link token against the room's RoomCreated (revision 0); throws <see cref="ReplayException"/> when refused.</summary>
-    public async Task<ReplayGrant> AuthorizeAsync(Guid roomId, string? token, CancellationToken ct)
+    /// <summary>
+    /// Checks a link token (and/or the signed-in caller) with the rooms' one access rule, <see cref="RoomAccess.Resolve"/>, so
+    /// revoked, expired and sign-in-guarded links are refused here as in the room; throws <see cref="ReplayException"/> when refused.
+    /// A signed-in interviewer of the room (or an admin) replays without a link.
+    /// </summary>
+    public async Task<ReplayGrant> AuthorizeAsync(Guid roomId, string? token, RoomCaller caller, DateTimeOffset now, CancellationToken ct)
     {
-        RoomCreated? created = null;
-        await foreach (var r in store.ReadStreamAsync(RoomEventTypes.StreamOf(roomId), 0, Direction.Forwards, 1, ct))
-            created = RoomEventCodec.Decode(r) as RoomCreated;
-        if (created is null) throw new ReplayException(ReplayRefusal.RoomNotFound, "There is no such room. Check the link.");
-        if (string.IsNullOrEmpty(token))
-            throw new ReplayException(ReplayRefusal.NoToken, "Replay needs the room's interviewer or observer link token, as 'Authorization: Bearer <token>' or '?token='.");
-        var role = RoomState.Evolve(RoomState.Initial, created).RoleForTokenHash(RoomLinks.Hash(token));
+        var (_, role, error) = await RoomAccessReader.ResolveAsync(store, roomId, token, caller, now, ct);
+        if (error is not null)
+            throw new ReplayException(error.Code switch
+            {
+                "room-not-found" => ReplayRefusal.RoomNotFound,
+                "token-required" => ReplayRefusal.NoToken,
+                "invalid-token" => ReplayRefusal.InvalidToken,
+                _ => ReplayRefusal.AccessRefused,
+            }, error.Code == "token-required"
+                ? "Replay needs the room's interviewer or observer link token (header X-Room-Token or '?token='), or a signed-in interviewer of the room."
+                : error.Message, error.Code);
         return role switch
         {
-            null => throw new ReplayException(ReplayRefusal.InvalidToken, "This token does not open this room. Use the interviewer's or an observer's link."),
             ParticipantRole.Candidate => throw new ReplayException(ReplayRefusal.RoleMayNotReplay,
                 "The candidate's link cannot replay the interview; replay is for the hiring team (interviewer and observer links)."),
             ParticipantRole.Interviewer => new ReplayGrant(roomId, role.Value, ReplayAudience.Full),
-            _ => new ReplayGrant(roomId, role.Value, ReplayAudience.Restricted),
+            _ => new ReplayGrant(roomId, role!.Value, ReplayAudience.Restricted),
         };
     }
 

@@ -5,7 +5,7 @@ namespace PeerCode.Application.Rooms;
 
 /// <summary>
 /// Role-scoped link tokens: 256 random bits, base64url. Only their SHA-256 is stored (in RoomCreated), so the stream
-/// never holds a usable secret. A later accounts issue keeps the tokens and adds "interviewer links need a signed-in interviewer".
+/// never holds a usable secret. Who a token admits (and until when) is RoomAccess.Resolve's business.
 /// </summary>
 public static class RoomLinks
 {
@@ -28,5 +28,5 @@ public static class RoomLinks
         return new Guid(hash.AsSpan(0, 16));
     }
 
-    private static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

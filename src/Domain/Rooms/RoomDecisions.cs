@@ -4,7 +4,8 @@ namespace PeerCode.Domain.Rooms;
 public interface IRoomCommand;
 
 public sealed record CreateRoom(Guid RoomId, string Title, string Language, RoomTokenHashes TokenHashes, DateTimeOffset At) : IRoomCommand;
-public sealed record JoinRoom(Guid ParticipantId, string TokenHash, string Name, DateTimeOffset At) : IRoomCommand;
+/// <summary>Joins with a link token's hash (empty: no link) as <paramref name="Caller"/>; the role comes from <see cref="RoomAccess.Resolve"/>.</summary>
+public sealed record JoinRoom(Guid ParticipantId, string TokenHash, string Name, DateTimeOffset At, RoomCaller? Caller = null) : IRoomCommand;
 public sealed record LeaveRoom(Guid ParticipantId, DateTimeOffset At) : IRoomCommand;
 public sealed record UpdateDocument(Guid ParticipantId, byte[] Update, long ClientId, DateTimeOffset At) : IRoomCommand;
 public sealed record UpdateAwareness(
@@ -68,6 +69,9 @@ public static class RoomRules
         TakeSnapshot s => RoomDecision.Accept(new DocumentSnapshotTaken(s.State, s.StateVector, s.CoversRevision, s.At)),
         ReportPaste p => IntegritySignalRules.Decide(p, state),
         ReportFocus f => IntegritySignalRules.Decide(f, state),
+        AssignInterviewers a => RoomAccess.Decide(a, state),
+        IssueLink i => RoomAccess.Decide(i, state),
+        RevokeLink r => RoomAccess.Decide(r, state),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Not a room command."),
     };
 
@@ -83,7 +87,9 @@ public static class RoomRules
 
     private static RoomDecision Join(JoinRoom j, RoomState state)
     {
-        if (state.RoleForTokenHash(j.TokenHash) is not { } role) return RoomDecision.Refuse(RoomError.InvalidToken);
+        var (resolved, refused) = RoomAccess.Resolve(state, j.TokenHash, j.Caller ?? RoomCaller.Anonymous, j.At);
+        if (refused is not null) return RoomDecision.Refuse(refused);
+        var role = resolved!.Value;
         var name = j.Name.Trim();
         if (name.Length is 0 or > MaxNameLength || name.Any(char.IsControl))
             return RoomDecision.Refuse(new("invalid-name", $"A display name needs 1 to {MaxNameLength} printable characters."));

@@ -60,6 +60,9 @@ public static class RoomEventTypes
         ["room.document-snapshot-taken.v1"] = typeof(DocumentSnapshotTaken),
         ["room.paste-detected.v1"] = typeof(PasteDetected),
         ["room.focus-changed.v1"] = typeof(FocusChanged),
+        ["room.interviewers-assigned.v1"] = typeof(InterviewersAssigned),
+        ["room.link-issued.v1"] = typeof(LinkIssued),
+        ["room.link-revoked.v1"] = typeof(LinkRevoked),
     };
 
     public static readonly IReadOnlyDictionary<Type, string> ByType = ByName.ToDictionary(p => p.Value, p => p.Key);

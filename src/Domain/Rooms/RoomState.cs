@@ -12,13 +12,32 @@ public sealed record RoomState(
     string Language,
     RoomTokenHashes? TokenHashes,
     ImmutableDictionary<Guid, Participant> Participants,
-    int UpdatesSinceSnapshot)
+    int UpdatesSinceSnapshot,
+    ImmutableDictionary<ParticipantRole, RoomLink> Links,
+    ImmutableList<string> RetiredTokenHashes,
+    ImmutableHashSet<Guid>? Interviewers)
 {
-    public static readonly RoomState Initial = new(false, Guid.Empty, "", "", null, ImmutableDictionary<Guid, Participant>.Empty, 0);
+    public static readonly RoomState Initial = new(false, Guid.Empty, "", "", null, ImmutableDictionary<Guid, Participant>.Empty, 0,
+        ImmutableDictionary<ParticipantRole, RoomLink>.Empty, ImmutableList<string>.Empty, null);
 
     public static RoomState Evolve(RoomState state, IRoomEvent e) => e switch
     {
-        RoomCreated c => state with { Exists = true, RoomId = c.RoomId, Title = c.Title, Language = c.Language, TokenHashes = c.TokenHashes },
+        RoomCreated c => state with
+        {
+            Exists = true, RoomId = c.RoomId, Title = c.Title, Language = c.Language, TokenHashes = c.TokenHashes, Links = RoomAccess.LinksOf(c.TokenHashes),
+        },
+        InterviewersAssigned a => state with { Interviewers = [.. a.AccountIds] },
+        LinkIssued i => state with
+        {
+            Links = state.Links.SetItem(i.Role, new RoomLink(i.TokenHash, i.ExpiresAt, false)),
+            RetiredTokenHashes = state.Links.TryGetValue(i.Role, out var old) && old.TokenHash != i.TokenHash
+                ? state.RetiredTokenHashes.Add(old.TokenHash) : state.RetiredTokenHashes,
+        },
+        LinkRevoked r when state.Links.TryGetValue(r.Role, out var link) && link.TokenHash == r.TokenHash => state with
+        {
+            Links = state.Links.SetItem(r.Role, link with { Revoked = true }),
+        },
+        LinkRevoked r => state with { RetiredTokenHashes = state.RetiredTokenHashes.Add(r.TokenHash) },
         ParticipantJoined j => state with
         {
             Participants = state.Participants.SetItem(j.ParticipantId, new Participant(j.ParticipantId, j.Name, j.Role, j.Color, true)),
@@ -34,16 +53,4 @@ public sealed record RoomState(
     };
 
     public static RoomState Fold(IEnumerable<IRoomEvent> events) => events.Aggregate(Initial, Evolve);
-
-    /// <summary>The role a link token grants, or null when it is none of this room's tokens.</summary>
-    public ParticipantRole? RoleForTokenHash(string tokenHash) =>
-        TokenHashes is null ? null
-        : FixedTimeEquals(tokenHash, TokenHashes.Interviewer) ? ParticipantRole.Interviewer
-        : FixedTimeEquals(tokenHash, TokenHashes.Candidate) ? ParticipantRole.Candidate
-        : FixedTimeEquals(tokenHash, TokenHashes.Observer) ? ParticipantRole.Observer
-        : null;
-
-    private static bool FixedTimeEquals(string a, string b) =>
-        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-            System.Text.Encoding.ASCII.GetBytes(a), System.Text.Encoding.ASCII.GetBytes(b));
 }

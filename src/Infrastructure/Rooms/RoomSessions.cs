@@ -30,22 +30,30 @@ public sealed class RoomSessions(
     IEventStore store, RoomRegistry registry, IRoomClients clients, NodeIdentity node, TimeProvider clock,
     IOptions<RoomOptions> options, ILogger<RoomSessions> log)
 {
-    private sealed record Session(LiveRoom Room, Guid ParticipantId, ParticipantRole Role);
+    /// <summary>A joined connection and what admitted it (the link's hash and the caller), re-checked on every act.</summary>
+    private sealed record Session(LiveRoom Room, Guid ParticipantId, ParticipantRole Role, string TokenHash, RoomCaller Caller);
 
     private readonly ConcurrentDictionary<string, Session> _sessions = new();
 
-    public async Task<JoinedRoom> JoinAsync(string connectionId, string roomId, string token, string displayName, CancellationToken ct)
+    /// <summary>
+    /// Joins with a link token (null or empty: none) as <paramref name="caller"/>; <see cref="RoomAccess.Resolve"/> decides the role,
+    /// so expired, revoked and sign-in-guarded links are refused here exactly as on REST.
+    /// </summary>
+    public async Task<JoinedRoom> JoinAsync(string connectionId, string roomId, string? token, string displayName, RoomCaller caller, CancellationToken ct)
     {
         if (_sessions.ContainsKey(connectionId)) throw new RoomActException(new("already-joined", "This connection has already joined a room; open a new connection for another."));
         if (!Guid.TryParse(roomId, out var id)) throw new RoomActException(RoomError.NotFound);
         var room = await registry.AcquireAsync(id, ct) ?? throw new RoomActException(RoomError.NotFound);
         try
         {
-            var participantId = RoomLinks.ParticipantId(id, token ?? "", displayName ?? "");
-            var decision = RoomRules.Decide(new JoinRoom(participantId, RoomLinks.Hash(token ?? ""), displayName ?? "", clock.GetUtcNow()), room.State);
+            // Without a link, a signed-in interviewer is known by the account, so reconnecting keeps the same participant.
+            var identity = string.IsNullOrEmpty(token) ? $"account:{caller.AccountId:N}" : token;
+            var participantId = RoomLinks.ParticipantId(id, identity, displayName ?? "");
+            var tokenHash = string.IsNullOrEmpty(token) ? "" : RoomLinks.Hash(token);
+            var decision = RoomRules.Decide(new JoinRoom(participantId, tokenHash, displayName ?? "", clock.GetUtcNow(), caller), room.State);
             await AppendAsync(room, decision, null, connectionId, ct);
             var participant = room.State.Participants[participantId];
-            _sessions[connectionId] = new Session(room, participantId, participant.Role);
+            _sessions[connectionId] = new Session(room, participantId, participant.Role, tokenHash, caller);
 
             var awareness = await room.AwarenessAsync();
             var greeting = new List<byte[]> { YjsMessages.EncodeSync(SyncStep.Step1, await room.WithGateAsync(d => d.EncodeStateVector())) };
@@ -141,13 +149,15 @@ public sealed class RoomSessions(
         return new RunSource(session.Room.RoomId, session.ParticipantId.ToString("N"), session.Role, await session.Room.WithGateAsync(d => d.Text()));
     }
 
-    /// <summary>The same for a REST caller holding a room link token (the room is loaded, caught up and released).</summary>
-    public async Task<RunSource> RunSourceForTokenAsync(Guid roomId, string token, CancellationToken ct)
+    /// <summary>The same for a REST caller with a room link token and/or a signed-in account (the room is loaded, caught up and released).</summary>
+    public async Task<RunSource> RunSourceForTokenAsync(Guid roomId, string? token, RoomCaller caller, CancellationToken ct)
     {
         var room = await registry.AcquireAsync(roomId, ct) ?? throw new RoomActException(RoomError.NotFound);
         try
         {
-            var role = room.State.RoleForTokenHash(RoomLinks.Hash(token ?? "")) ?? throw new RoomActException(RoomError.InvalidToken);
+            var (resolved, refused) = RoomAccess.Resolve(room.State, string.IsNullOrEmpty(token) ? null : RoomLinks.Hash(token), caller, clock.GetUtcNow());
+            if (refused is not null) throw new RoomActException(refused);
+            var role = resolved!.Value;
             if (role == ParticipantRole.Observer) throw new RoomActException(ObserverCannotRun);
             return new RunSource(roomId, "api:" + RoomViews.RoleName(role), role, await room.WithGateAsync(d => d.Text()));
         }
@@ -258,8 +268,16 @@ public sealed class RoomSessions(
         await room.ApplyOwnAsync(decision.Events, update, connectionId);
     }
 
-    private Session SessionOf(string connectionId) =>
-        _sessions.TryGetValue(connectionId, out var s) ? s : throw new RoomActException(RoomError.NotJoined);
+    /// <summary>
+    /// The caller's session, once its link is checked again against the room's current state: a link revoked or expired
+    /// after the join refuses every further act ("link-revoked", "link-expired"), so nothing more is stored from it.
+    /// </summary>
+    private Session SessionOf(string connectionId)
+    {
+        if (!_sessions.TryGetValue(connectionId, out var s)) throw new RoomActException(RoomError.NotJoined);
+        if (RoomAccess.Resolve(s.Room.State, s.TokenHash, s.Caller, clock.GetUtcNow()).Error is { } refused) throw new RoomActException(refused);
+        return s;
+    }
 
     private static RoomActException Hostile(string code, string message) => new(new(code, message), hostile: true);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PeerCode.Application.Interviews;
 using PeerCode.Application.Replay;
 using PeerCode.Web.Rooms;
 
@@ -7,7 +8,7 @@ namespace PeerCode.Web.Replay;
 
 /// <summary>
 /// /api/rooms/{roomId}/replay: the interview as its room stream recorded it. The link token travels in the header
-/// X-Room-Token or as "?token=". The contract is docs/protocol.md (Replay).
+/// X-Room-Token or as "?token="; a signed-in interviewer of the room needs none. The contract is docs/protocol.md (Replay).
 /// </summary>
 public static class ReplayApi
 {
@@ -35,14 +36,23 @@ public static class ReplayApi
         GuardAsync(roomId, replay, http, ct, async grant => TypedResults.Ok(await replay.TimelineViewAsync(grant, ct)));
 
     private static Task<Results<ContentHttpResult, ProblemHttpResult>> SummaryMarkdownAsync(
-        Guid roomId, RoomReplay replay, HttpContext http, CancellationToken ct) =>
+        Guid roomId, RoomReplay replay, InterviewDirectory interviews, HttpContext http, CancellationToken ct) =>
         GuardAsync(roomId, replay, http, ct, async grant =>
-            TypedResults.Text(InterviewSummary.Markdown(await InterviewSummary.BuildAsync(replay, grant, ct)), "text/markdown; charset=utf-8"));
+            TypedResults.Text(InterviewSummary.Markdown(await BuildSummaryAsync(replay, interviews, grant, ct)), "text/markdown; charset=utf-8"));
 
     private static Task<Results<ContentHttpResult, ProblemHttpResult>> SummaryHtmlAsync(
-        Guid roomId, RoomReplay replay, HttpContext http, CancellationToken ct) =>
+        Guid roomId, RoomReplay replay, InterviewDirectory interviews, HttpContext http, CancellationToken ct) =>
         GuardAsync(roomId, replay, http, ct, async grant =>
-            TypedResults.Text(InterviewSummary.Html(await InterviewSummary.BuildAsync(replay, grant, ct)), "text/html; charset=utf-8"));
+            TypedResults.Text(InterviewSummary.Html(await BuildSummaryAsync(replay, interviews, grant, ct)), "text/html; charset=utf-8"));
+
+    /// <summary>The summary, with the room's interview's scorecards fetched only for the interviewer audience (the only one shown them).</summary>
+    private static async Task<InterviewSummary> BuildSummaryAsync(RoomReplay replay, InterviewDirectory interviews, ReplayGrant grant, CancellationToken ct)
+    {
+        var scorecards = grant.Audience == ReplayAudience.Full && await interviews.ForRoomAsync(grant.RoomId, ct) is { } interview
+            ? interview.Scorecards.Values.ToList()
+            : null;
+        return await InterviewSummary.BuildAsync(replay, grant, scorecards, ct);
+    }
 
     /// <summary>"at" is a stream revision (digits) or an ISO 8601 time with an offset; absent means the end.</summary>
     private static ReplayPoint ParsePoint(string? at)
@@ -58,7 +68,8 @@ public static class ReplayApi
     {
         try
         {
-            var grant = await replay.AuthorizeAsync(roomId, RoomTokenHeader.From(http, allowQuery: true), ct);
+            var grant = await replay.AuthorizeAsync(roomId, RoomTokenHeader.From(http, allowQuery: true), RoomCallers.Of(http.User),
+                http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
             return await act(grant);
         }
         catch (ReplayException e)
@@ -69,6 +80,8 @@ public static class ReplayApi
                 ReplayRefusal.NoToken => (StatusCodes.Status401Unauthorized, "A link token is needed"),
                 ReplayRefusal.InvalidToken => (StatusCodes.Status401Unauthorized, "The token does not open this room"),
                 ReplayRefusal.RoleMayNotReplay => (StatusCodes.Status403Forbidden, "This link may not replay the interview"),
+                ReplayRefusal.AccessRefused => (RoomAccessProblems.StatusOf(new(e.Code!, e.Message)) ?? StatusCodes.Status403Forbidden,
+                    RoomAccessProblems.TitleOf(new(e.Code!, e.Message))),
                 _ => (StatusCodes.Status400BadRequest, "The replay request is not valid"),
             };
             if (status == StatusCodes.Status401Unauthorized) RoomTokenHeader.Challenge(http);
@@ -78,6 +91,7 @@ public static class ReplayApi
                 ReplayRefusal.NoToken => "token-required",
                 ReplayRefusal.InvalidToken => "invalid-token",
                 ReplayRefusal.RoleMayNotReplay => "replay-forbidden",
+                ReplayRefusal.AccessRefused => e.Code!,
                 _ => "invalid-replay-request",
             };
             return TypedResults.Problem(title: title, detail: e.Message, statusCode: status, extensions: new Dictionary<string, object?> { ["code"] = code });

@@ -26,9 +26,14 @@ public sealed class RoomHub(RoomSessions sessions, RunsEntry runs, IOptions<Room
     /// <summary>The room's connections that see runs as <paramref name="audience"/> does (RunUpdate is sent per audience).</summary>
     public static string Group(Guid roomId, RunAudience audience) => $"room:{roomId:N}:{audience.ToString().ToLowerInvariant()}";
 
-    public async Task<JoinResult> JoinRoom(string roomId, string token, string displayName)
+    /// <summary>
+    /// Joins with a link token, or with none (null or "") as a signed-in interviewer of the room. The role comes from the
+    /// room's access rules (RoomAccess.Resolve): refused links answer "link-expired", "link-revoked", "sign-in-required",
+    /// "not-an-interviewer", "token-required" or "invalid-token", and nothing is appended.
+    /// </summary>
+    public async Task<JoinResult> JoinRoom(string roomId, string? token, string displayName)
     {
-        var joined = await GuardAsync(() => sessions.JoinAsync(Context.ConnectionId, roomId, token, displayName, Context.ConnectionAborted));
+        var joined = await GuardAsync(() => sessions.JoinAsync(Context.ConnectionId, roomId, token, displayName, RoomCallers.Of(Context.User), Context.ConnectionAborted));
         await Groups.AddToGroupAsync(Context.ConnectionId, Group(joined.RoomId));
         await Groups.AddToGroupAsync(Context.ConnectionId, Group(joined.RoomId, joined.Role == "interviewer" ? RunAudience.Interviewer : RunAudience.Participant));
         if (joined.PresenceChanged) await Clients.Group(Group(joined.RoomId)).SendAsync("Presence", new { participants = joined.Participants });

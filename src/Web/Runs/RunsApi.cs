@@ -17,7 +17,8 @@ public sealed record RunAccepted(string RunId);
 
 /// <summary>
 /// POST /api/rooms/{roomId}/runs and GET /api/runs/{runId}. Both take the room link's token (the part after '#') in the
-/// header X-Room-Token, the same secret the hub's JoinRoom takes; its role decides what the caller may
+/// header X-Room-Token (or a signed-in interviewer of the room, without one), resolved by the same RoomAccess rules as the
+/// hub's JoinRoom; the role decides what the caller may
 /// do (observers may read runs, not start them) and see (hidden tests' data only with the interviewer token).
 /// </summary>
 public static class RunsApi
@@ -33,11 +34,11 @@ public static class RunsApi
     private static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult>> RequestAsync(
         string roomId, RunRequestBody? body, HttpContext http, RoomSessions sessions, RunsEntry runs, CancellationToken ct)
     {
-        if (Token(http) is not { } token) return MissingToken();
+        var token = RoomTokenHeader.From(http);
         if (!Guid.TryParse(roomId, out var id)) return Problem(RoomError.NotFound);
         RunSource source;
-        try { source = await sessions.RunSourceForTokenAsync(id, token, ct); }
-        catch (RoomActException e) { return Problem(e.Error); }
+        try { source = await sessions.RunSourceForTokenAsync(id, token, RoomCallers.Of(http.User), ct); }
+        catch (RoomActException e) { return Problem(e.Error, http); }
         try
         {
             var runId = await runs.RequestAsync(source, body?.Language, body?.Stdin, RunTestInput.ToDomain(body?.Tests), ct);
@@ -61,46 +62,32 @@ public static class RunsApi
     }
 
     /// <summary>Every run of the room, oldest first (a page that joins later fills its history from this).</summary>
-    private static async Task<Results<JsonHttpResult<IReadOnlyList<RunReport>>, ProblemHttpResult>> ListAsync(string roomId, HttpContext http, IEventStore store, CancellationToken ct)
+    private static async Task<Results<JsonHttpResult<IReadOnlyList<RunReport>>, ProblemHttpResult>> ListAsync(
+        string roomId, HttpContext http, IEventStore store, TimeProvider clock, CancellationToken ct)
     {
-        if (Token(http) is not { } token) return MissingToken();
         if (!Guid.TryParse(roomId, out var room)) return Problem(RoomError.NotFound);
-        var stream = RoomEventTypes.StreamOf(room);
-        RoomState? state = null;
+        var (_, role, error) = await RoomAccessReader.ResolveAsync(store, room, RoomTokenHeader.From(http), RoomCallers.Of(http.User), clock.GetUtcNow(), ct);
+        if (error is not null) return Problem(error, http);
         var events = new List<RunEvent>();
         // The whole stream, forwards (edits included): fine for an interview's length; a read model would serve big rooms.
-        await foreach (var recorded in store.ReadStreamAsync(stream, StreamPosition.Start, Direction.Forwards, int.MaxValue, ct))
-        {
-            if (state is null)
-            {
-                if (RoomEventCodec.Decode(recorded) is not RoomCreated created) break;
-                state = RoomState.Evolve(RoomState.Initial, created);
-                if (state.RoleForTokenHash(RoomLinks.Hash(token)) is null) return Problem(RoomError.InvalidToken);
-                continue;
-            }
+        await foreach (var recorded in store.ReadStreamAsync(RoomEventTypes.StreamOf(room), StreamPosition.Start, Direction.Forwards, int.MaxValue, ct))
             if (RunEventSerializer.Deserialize(recorded.Type, recorded.Data.Span) is { } e) events.Add(e);
-        }
-        if (state is null) return Problem(RoomError.NotFound);
-        var audience = state.RoleForTokenHash(RoomLinks.Hash(token)) == ParticipantRole.Interviewer ? RunAudience.Interviewer : RunAudience.Participant;
+        var audience = role == ParticipantRole.Interviewer ? RunAudience.Interviewer : RunAudience.Participant;
         IReadOnlyList<RunReport> runs = events.OfType<RunRequested>()
             .Select(r => RunViews.Report(r.RunId, events, audience)!)
             .ToList();
         return TypedResults.Json(runs, RunEventSerializer.Options);
     }
 
-    private static async Task<Results<JsonHttpResult<RunReport>, ProblemHttpResult>> GetAsync(string runId, HttpContext http, IEventStore store, CancellationToken ct)
+    private static async Task<Results<JsonHttpResult<RunReport>, ProblemHttpResult>> GetAsync(
+        string runId, HttpContext http, IEventStore store, TimeProvider clock, CancellationToken ct)
     {
-        if (Token(http) is not { } token) return MissingToken();
         var notFound = Problem("No such run", "run-not-found", $"There is no run '{runId}'. Use the runId that POST /api/rooms/{{roomId}}/runs answered.", StatusCodes.Status404NotFound);
         if (RunIds.RoomOf(runId) is not { } roomId || !Guid.TryParseExact(roomId, "N", out var room)) return notFound;
         var stream = RoomEventTypes.StreamOf(room);
-
-        RoomCreated? created = null;
-        await foreach (var first in store.ReadStreamAsync(stream, StreamPosition.Start, Direction.Forwards, 1, ct))
-            created = RoomEventCodec.Decode(first) as RoomCreated;
-        if (created is null) return notFound;
-        var role = RoomState.Evolve(RoomState.Initial, created).RoleForTokenHash(RoomLinks.Hash(token));
-        if (role is null) return Problem(RoomError.InvalidToken);
+        var (state, role, error) = await RoomAccessReader.ResolveAsync(store, room, RoomTokenHeader.From(http), RoomCallers.Of(http.User), clock.GetUtcNow(), ct);
+        if (!state.Exists) return notFound;
+        if (error is not null) return Problem(error, http);
 
         // Backwards from the tail to the run's RunRequested: only the events since the run was requested are read.
         var events = new List<RunEvent>();
@@ -117,20 +104,19 @@ public static class RunsApi
             : notFound;
     }
 
-    private static string? Token(HttpContext http)
+    /// <summary>A room access refusal; a 401 also names the link token header in WWW-Authenticate.</summary>
+    private static ProblemHttpResult Problem(RoomError error, HttpContext http)
     {
-        var token = RoomTokenHeader.From(http);
-        if (token is null) RoomTokenHeader.Challenge(http);
-        return token;
+        var problem = Problem(error);
+        if (problem.StatusCode == StatusCodes.Status401Unauthorized) RoomTokenHeader.Challenge(http);
+        return problem;
     }
-
-    private static ProblemHttpResult MissingToken() => Problem("A room link token is required", "missing-token",
-        $"Send the room link's token (the part of the link after '#') in the header '{RoomTokenHeader.Name}: <token>'.", StatusCodes.Status401Unauthorized);
 
     private static ProblemHttpResult Problem(RoomError error) => error.Code switch
     {
         "room-not-found" => Problem("No such room", error.Code, error.Message, StatusCodes.Status404NotFound),
         "invalid-token" => Problem("The token does not open this room", error.Code, error.Message, StatusCodes.Status401Unauthorized),
+        _ when RoomAccessProblems.StatusOf(error) is { } status => Problem(RoomAccessProblems.TitleOf(error), error.Code, error.Message, status),
         "observer-cannot-run" => Problem("Observers cannot run code", error.Code, error.Message, StatusCodes.Status403Forbidden),
         _ => Problem("The run was not requested", error.Code, error.Message, StatusCodes.Status400BadRequest),
     };

@@ -31,7 +31,7 @@ public sealed class ReplayTraceTests
             (revision, doc) => { if (revision % 1000 == 0) live[revision] = doc.GetText(RoomReplay.TextName).ToString(); }, maxTransactions);
 
         var replay = new RoomReplay(store);
-        var grant = await replay.AuthorizeAsync(roomId, tokens.Interviewer, CancellationToken.None);
+        var grant = await replay.AuthorizeAsync(roomId, tokens.Interviewer, PeerCode.Domain.Rooms.RoomCaller.Anonymous, DateTimeOffset.UtcNow, CancellationToken.None);
         live.Count.Should().BeGreaterThan(10);
         live.Values.Distinct().Count().Should().BeGreaterThan(10, "the trace must actually change the text between checkpoints");
         foreach (var (revision, text) in live.OrderBy(p => p.Key))
@@ -50,7 +50,7 @@ public sealed class ReplayTraceTests
         var tokens = RoomLinks.NewTokens();
         var roomId = await TraceHistory.WriteAsync(store, EditingTrace.Load(TracePath("sveltecomponent.json.gz")), tokens, maxTransactions: 2_500);
         var replay = new RoomReplay(store);
-        var grant = await replay.AuthorizeAsync(roomId, tokens.Observer, CancellationToken.None);
+        var grant = await replay.AuthorizeAsync(roomId, tokens.Observer, PeerCode.Domain.Rooms.RoomCaller.Anonymous, DateTimeOffset.UtcNow, CancellationToken.None);
 
         var target = await replay.StateAsync(grant, new ReplayPoint.AtRevision(1_234), includeDocument: true, CancellationToken.None);
         var byTime = await replay.StateAsync(grant, new ReplayPoint.AtTime(target.At!.Value), includeDocument: false, CancellationToken.None);

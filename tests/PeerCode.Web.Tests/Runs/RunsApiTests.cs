@@ -55,7 +55,7 @@ public sealed class RunsApiTests(RunsServer fx) : IClassFixture<RunsServer>
         // The candidate's token reads it too; no token, a wrong token or an unknown run are refused with the reason.
         using var candidate = RunsTestKit.Client(fx.Server.BaseUrl, tokens.GetProperty("candidate").GetString());
         (await RunsTestKit.CompletedAsync(candidate, runId)).GetProperty("stdout").GetString().Should().Be("hello world\n");
-        await ExpectProblemAsync(RunsTestKit.Client(fx.Server.BaseUrl, null).GetAsync($"/api/runs/{runId}"), HttpStatusCode.Unauthorized, "missing-token");
+        await ExpectProblemAsync(RunsTestKit.Client(fx.Server.BaseUrl, null).GetAsync($"/api/runs/{runId}"), HttpStatusCode.Unauthorized, "token-required");
         await ExpectProblemAsync(RunsTestKit.Client(fx.Server.BaseUrl, "not-a-token").GetAsync($"/api/runs/{runId}"), HttpStatusCode.Unauthorized, "invalid-token");
         await ExpectProblemAsync(interviewer.GetAsync($"/api/runs/{roomId:N}-0123456789abcdef"), HttpStatusCode.NotFound, "run-not-found");
         await ExpectProblemAsync(interviewer.GetAsync("/api/runs/nonsense"), HttpStatusCode.NotFound, "run-not-found");
@@ -92,7 +92,7 @@ public sealed class RunsApiTests(RunsServer fx) : IClassFixture<RunsServer>
             HttpStatusCode.BadRequest, "test-invalid", "name");
         await ExpectProblemAsync(RunsTestKit.Client(fx.Server.BaseUrl, tokens.GetProperty("observer").GetString()).PostAsJsonAsync(url, new { language = "python" }),
             HttpStatusCode.Forbidden, "observer-cannot-run", "Observers");
-        await ExpectProblemAsync(RunsTestKit.Client(fx.Server.BaseUrl, null).PostAsJsonAsync(url, new { language = "python" }), HttpStatusCode.Unauthorized, "missing-token", "X-Room-Token");
+        await ExpectProblemAsync(RunsTestKit.Client(fx.Server.BaseUrl, null).PostAsJsonAsync(url, new { language = "python" }), HttpStatusCode.Unauthorized, "token-required", "link");
         await ExpectProblemAsync(RunsTestKit.Client(fx.Server.BaseUrl, "wrong").PostAsJsonAsync(url, new { language = "python" }), HttpStatusCode.Unauthorized, "invalid-token");
         await ExpectProblemAsync(interviewer.PostAsJsonAsync($"/api/rooms/{Guid.NewGuid():N}/runs", new { language = "python" }), HttpStatusCode.NotFound, "room-not-found");
 

@@ -158,6 +158,8 @@ public sealed class MatrixContext : IAsyncLifetime
         set { lock (_values) _values[key] = value; }
     }
 
+    public bool Has(string key) { lock (_values) return _values.ContainsKey(key); }
+
     public async Task InitializeAsync()
     {
         _server = await ServerProcess.StartAsync(Repo.NewDataDirectory(), "--PeerCode:Runs:MaxUnfinishedPerRoom", "100");

@@ -9,6 +9,7 @@ export async function renderLobby(app: HTMLElement): Promise<void> {
     <main class="lobby">
       <nav id="account" class="account-bar"></nav>
       <h1>PeerCode</h1>
+      <p id="interviews-link"><a href="/interviews">Interviews</a>: schedule one, with its room, links and scorecards.</p>
       <p id="signin-needed" class="muted" hidden>Creating a room needs a signed-in interviewer: <a href="/signin">sign in</a>.
         Candidates and observers need no account: they open the link they were sent.</p>
       <form id="create">
@@ -26,6 +27,7 @@ export async function renderLobby(app: HTMLElement): Promise<void> {
   renderAccountBar(app.querySelector('#account')!, account);
   const form = app.querySelector<HTMLFormElement>('#create')!;
   if (!isInterviewer(account)) {
+    app.querySelector<HTMLElement>('#interviews-link')!.hidden = true;
     form.hidden = true;
     app.querySelector<HTMLElement>('#signin-needed')!.hidden = false;
   }

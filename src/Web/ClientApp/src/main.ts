@@ -14,6 +14,10 @@ if (replay) {
   import('./account').then(({ renderSignIn }) => renderSignIn(app));
 } else if (location.pathname === '/signup') {
   import('./account').then(({ renderSignUp }) => renderSignUp(app, location.hash.slice(1)));
+} else if (location.pathname === '/interviews') {
+  import('./interviews').then(({ renderInterviews }) => renderInterviews(app));
+} else if (/^\/interviews\/[0-9a-fA-F-]{36}\/?$/.test(location.pathname)) {
+  import('./interviews').then(({ renderInterview }) => renderInterview(app, location.pathname.split('/')[2]));
 } else if (location.pathname === '/admin') {
   import('./account').then(async ({ renderAdmin, currentAccount }) => renderAdmin(app, await currentAccount()));
 } else {

@@ -1,0 +1,20 @@
+using System.Text.Json;
+using PeerCode.Application.EventStore;
+using PeerCode.Domain.Interviews;
+
+namespace PeerCode.Application.Interviews;
+
+/// <summary>Interview events to and from the event store: camelCase JSON under their stable wire names.</summary>
+public static class InterviewEventCodec
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static EventData Encode(IInterviewEvent e, EventMetadata metadata) =>
+        new(Guid.NewGuid(), InterviewEventTypes.NameOf(e), JsonSerializer.SerializeToUtf8Bytes(e, e.GetType(), Json), metadata);
+
+    /// <summary>The interview event a stored record holds, or null for a type this version does not know.</summary>
+    public static IInterviewEvent? Decode(RecordedEvent recorded) =>
+        InterviewEventTypes.ByName.TryGetValue(recorded.Type, out var type)
+            ? (IInterviewEvent?)JsonSerializer.Deserialize(recorded.Data.Span, type, Json)
+            : null;
+}
