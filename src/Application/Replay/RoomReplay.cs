@@ -42,7 +42,6 @@ public sealed class RoomReplay(IEventStore store)
     public const int MaxPage = 1000;
     private const int CachedRooms = 16;
 
-    private static readonly string[] PrivateTypePrefixes = ["room.private-note"];
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private sealed class Entry(RoomTimeline timeline)
@@ -180,7 +179,7 @@ public sealed class RoomReplay(IEventStore store)
     {
         if (audience == ReplayAudience.Restricted)
         {
-            if (PrivateTypePrefixes.Any(p => r.Type.StartsWith(p, StringComparison.Ordinal)))
+            if (PrivateNoteRules.IsPrivate(r.Type))
                 return new ReplayEventView(r.Revision, r.Type, r.RecordedAt, null, Redacted: true);
             if (r.Type == ReplayRunEvents.Requested)
             {

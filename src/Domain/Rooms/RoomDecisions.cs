@@ -68,6 +68,7 @@ public static class RoomRules
         TakeSnapshot s => RoomDecision.Accept(new DocumentSnapshotTaken(s.State, s.StateVector, s.CoversRevision, s.At)),
         ReportPaste p => IntegritySignalRules.Decide(p, state),
         ReportFocus f => IntegritySignalRules.Decide(f, state),
+        PostPrivateNote n => PrivateNoteRules.Decide(n, state),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Not a room command."),
     };
 

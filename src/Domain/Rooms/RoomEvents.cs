@@ -60,6 +60,7 @@ public static class RoomEventTypes
         ["room.document-snapshot-taken.v1"] = typeof(DocumentSnapshotTaken),
         ["room.paste-detected.v1"] = typeof(PasteDetected),
         ["room.focus-changed.v1"] = typeof(FocusChanged),
+        ["room.private-note-posted.v1"] = typeof(PrivateNotePosted),
     };
 
     public static readonly IReadOnlyDictionary<Type, string> ByType = ByName.ToDictionary(p => p.Value, p => p.Key);
