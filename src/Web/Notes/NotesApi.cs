@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PeerCode.Application.Replay;
+using PeerCode.Application.Rooms;
 
 namespace PeerCode.Web.Notes;
 
@@ -16,13 +17,15 @@ public static class NotesApi
         return app;
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<ReplayNote>>, ProblemHttpResult>> ListAsync(
+    /// <summary>Each note in the shape of the hub's Note message, so a client merges both by id.</summary>
+    private static async Task<Results<Ok<List<NoteView>>, ProblemHttpResult>> ListAsync(
         Guid roomId, RoomReplay replay, HttpContext http, CancellationToken ct)
     {
         try
         {
             var grant = await replay.AuthorizeAsync(roomId, TokenOf(http), ct);
-            return TypedResults.Ok(await replay.NotesAsync(grant, ct));
+            var notes = await replay.NotesAsync(grant, ct);
+            return TypedResults.Ok(notes.Select(n => new NoteView(n.NoteId, n.ParticipantId, n.AccountId, n.Name, n.Text, n.At)).ToList());
         }
         catch (ReplayException e)
         {

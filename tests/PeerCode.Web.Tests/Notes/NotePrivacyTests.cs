@@ -108,6 +108,7 @@ public sealed class NotePrivacyTests : IClassFixture<NotePrivacyTests.TwoServers
             var list = JsonDocument.Parse(await notes.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToList();
             list.Select(n => n.GetProperty("text").GetString()).Should().Equal($"{_s.SecretA} weak on edge cases", $"{_s.SecretB}\nsecond line");
             list.Select(n => n.GetProperty("name").GetString()).Should().Equal("Ivy (interviewer on A)", "Ben (interviewer on B)");
+            list[0].GetProperty("id").GetString().Should().Be(_s.Result.GetProperty("ackA").GetProperty("id").GetString(), "the list has the hub's Note shape");
             (await Get(http, url + "?token=" + Uri.EscapeDataString(_s.Token("interviewer")), null)).StatusCode.Should().Be(HttpStatusCode.OK);
 
             foreach (var role in new[] { "candidate", "observer" })
