@@ -17,11 +17,21 @@ signalR.HubConnectionBuilder.prototype.build = function () {
   return hub;
 };
 
+// A connection built while accessToken is set signs in with that account bearer token (access_token on /hubs).
+let accessToken = null;
+const withUrl = signalR.HubConnectionBuilder.prototype.withUrl;
+signalR.HubConnectionBuilder.prototype.withUrl = function (url, options) {
+  const token = accessToken;
+  return withUrl.call(this, url, token ? { ...options, accessTokenFactory: () => token } : options);
+};
+
 const [name, base, argsJson] = process.argv.slice(2);
 const args = argsJson ? JSON.parse(argsJson) : {};
 
-async function client(server, roomId, token, who) {
-  const c = await joined(server, roomId, token, who);
+async function client(server, roomId, token, who, account = null) {
+  accessToken = account;
+  let c;
+  try { c = await joined(server, roomId, token, who); } finally { accessToken = null; }
   c.notes = [];
   c.conn.on('Note', (n) => c.notes.push(n));
   return c;
@@ -53,8 +63,8 @@ const scenarios = {
     const [a, b] = args.bases;
     const room = await createRoom(a);
     const t = room.tokens;
-    const ivyA = await client(a, room.roomId, t.interviewer, 'Ivy (interviewer on A)');
-    const benB = await client(b, room.roomId, t.interviewer, 'Ben (interviewer on B)');
+    const ivyA = await client(a, room.roomId, t.interviewer, 'Ivy (interviewer on A)', args.accessTokens?.ivy);
+    const benB = await client(b, room.roomId, t.interviewer, 'Ben (interviewer on B)', args.accessTokens?.ben);
     const coraA = await client(a, room.roomId, t.candidate, 'Cora (candidate on A)');
     const olgaA = await client(a, room.roomId, t.observer, 'Olga (observer on A)');
     const carlB = await client(b, room.roomId, t.candidate, 'Carl (candidate on B)');

@@ -1,19 +1,25 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PeerCode.Application.Replay;
 using PeerCode.Application.Rooms;
+using PeerCode.Domain.Rooms;
+using PeerCode.Web.Accounts;
 
 namespace PeerCode.Web.Notes;
 
 /// <summary>
 /// GET /api/rooms/{roomId}/notes: the room's private notes so far, oldest first, for a late-joining interviewer (the live
-/// ones arrive as the hub's Note message). Only the interviewer's link token opens it ("Authorization: Bearer &lt;token&gt;"
-/// or "?token="); candidates' and observers' tokens get 403 "interviewers-only". The contract is docs/protocol.md.
+/// ones arrive as the hub's Note message). It needs both a signed-in interviewer (policy "interviewer": cookie or account
+/// bearer token) and proof that the caller is an interviewer of this room: the room's interviewer link token, in the
+/// header X-Room-Token (or "?token="). Candidates' and observers' tokens get 403 "interviewers-only". Contract: docs/protocol.md.
 /// </summary>
 public static class NotesApi
 {
+    /// <summary>The header a REST caller puts a room link's token in (the part of the link after '#'); the account travels in Authorization.</summary>
+    public const string RoomTokenHeader = "X-Room-Token";
+
     public static IEndpointRouteBuilder MapNotesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/rooms/{roomId:guid}/notes").WithTags("Notes").MapGet("/", ListAsync);
+        app.MapGroup("/api/rooms/{roomId:guid}/notes").WithTags("Notes").RequireAuthorization(AccountPolicies.Interviewer).MapGet("/", ListAsync);
         return app;
     }
 
@@ -33,20 +39,16 @@ public static class NotesApi
             {
                 ReplayRefusal.RoomNotFound => (StatusCodes.Status404NotFound, "No such room", "room-not-found", e.Message),
                 ReplayRefusal.NoToken => (StatusCodes.Status401Unauthorized, "A link token is needed", "token-required",
-                    "The notes list needs the room's interviewer link token, as 'Authorization: Bearer <token>' or '?token='."),
+                    $"The notes list needs the room's interviewer link token in the '{RoomTokenHeader}' header (or '?token=')."),
                 ReplayRefusal.InvalidToken => (StatusCodes.Status401Unauthorized, "The token does not open this room", "invalid-token", e.Message),
-                _ => (StatusCodes.Status403Forbidden, "Private notes are for interviewers only", "interviewers-only",
-                    Domain.Rooms.PrivateNoteRules.InterviewersOnly.Message),
+                _ => (StatusCodes.Status403Forbidden, "Private notes are for interviewers only", "interviewers-only", PrivateNoteRules.InterviewersOnly.Message),
             };
-            if (status == StatusCodes.Status401Unauthorized) http.Response.Headers.WWWAuthenticate = "Bearer realm=\"peercode-notes\"";
             return TypedResults.Problem(title: title, detail: detail, statusCode: status, extensions: new Dictionary<string, object?> { ["code"] = code });
         }
     }
 
-    private static string? TokenOf(HttpContext http)
-    {
-        var header = http.Request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return header["Bearer ".Length..].Trim();
-        return http.Request.Query["token"].ToString() is { Length: > 0 } query ? query : null;
-    }
+    private static string? TokenOf(HttpContext http) =>
+        http.Request.Headers[RoomTokenHeader].ToString().Trim() is { Length: > 0 } header ? header
+        : http.Request.Query["token"].ToString() is { Length: > 0 } query ? query
+        : null;
 }

@@ -6,6 +6,7 @@ using PeerCode.Application.Runs;
 using PeerCode.Domain.Runs;
 using PeerCode.Infrastructure.Rooms;
 using PeerCode.Infrastructure.Runs;
+using PeerCode.Web.Accounts;
 using PeerCode.Web.Runs;
 
 namespace PeerCode.Web.Rooms;
@@ -61,8 +62,10 @@ public sealed class RoomHub(RoomSessions sessions, RunsEntry runs, IOptions<Room
     /// <summary>
     /// A private note (interviewer connections only; anyone else gets "interviewers-only"). Completes with the note once
     /// it is durable; it then reaches the room's interviewer connections, on every server process, as a Note message.
+    /// The note records the signed-in account (cookie, or access_token on /hubs), if the connection has one.
     /// </summary>
-    public Task<NoteView> PostNote(string text) => GuardAsync(() => sessions.PostNoteAsync(Context.ConnectionId, text, null, Context.ConnectionAborted));
+    public Task<NoteView> PostNote(string text) =>
+        GuardAsync(() => sessions.PostNoteAsync(Context.ConnectionId, text, Context.User.AccountId(), Context.ConnectionAborted));
 
     public Task ChangeLanguage(string language) =>
         GuardAsync(async () => { await sessions.ChangeLanguageAsync(Context.ConnectionId, language, Context.ConnectionAborted); return 0; });

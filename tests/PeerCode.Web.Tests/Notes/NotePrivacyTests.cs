@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using FluentAssertions;
+using PeerCode.Web.Tests.Accounts;
 using PeerCode.Web.Tests.Rooms;
 using Xunit;
 
@@ -33,12 +34,18 @@ public sealed class NotePrivacyTests : IClassFixture<NotePrivacyTests.TwoServers
         public string SecretB => Result.GetProperty("secretB").GetString()!;
         public string Salt { get; } = Guid.NewGuid().ToString("N")[..12];
         public JsonElement Client(string key) => Result.GetProperty("clients").GetProperty(key);
+        public TestAccount Ivy { get; private set; } = null!;
+        public TestAccount Ben { get; private set; } = null!;
 
         public async Task InitializeAsync()
         {
             A = await ServerProcess.StartAsync(DataDirectory);
             B = await ServerProcess.StartAsync(DataDirectory);
-            Result = await HubScenario.RunAsync("privacy", A.BaseUrl, new { bases = new[] { A.BaseUrl, B.BaseUrl }, salt = Salt }, "notes.mjs");
+            // Ivy (the first account: admin and interviewer) signs in on A, Ben (an invited interviewer) on B: one store, one key ring.
+            Ivy = await TestAccounts.RegisterFirstAdminAsync(A.BaseUrl, "ivy@example.com", "Ivy");
+            Ben = await TestAccounts.CreateInterviewerAsync(B.BaseUrl, Ivy, "ben@example.com", "Ben");
+            Result = await HubScenario.RunAsync("privacy", A.BaseUrl,
+                new { bases = new[] { A.BaseUrl, B.BaseUrl }, salt = Salt, accessTokens = new { ivy = Ivy.AccessToken, ben = Ben.AccessToken } }, "notes.mjs");
         }
 
         public async Task DisposeAsync()
@@ -59,6 +66,8 @@ public sealed class NotePrivacyTests : IClassFixture<NotePrivacyTests.TwoServers
             var notes = c.GetProperty("notesFull").EnumerateArray().ToList();
             notes[0].GetProperty("name").GetString().Should().Be("Ivy (interviewer on A)");
             notes[1].GetProperty("name").GetString().Should().Be("Ben (interviewer on B)");
+            notes[0].GetProperty("accountId").GetGuid().Should().Be(_s.Ivy.AccountId, "a note carries its signed-in author");
+            notes[1].GetProperty("accountId").GetGuid().Should().Be(_s.Ben.AccountId);
             notes.Should().AllSatisfy(n => n.GetProperty("id").GetGuid().Should().NotBeEmpty());
             c.GetProperty("targets").EnumerateArray().Select(t => t.GetString()).Should().Contain("Note");
         }
@@ -97,32 +106,46 @@ public sealed class NotePrivacyTests : IClassFixture<NotePrivacyTests.TwoServers
     }
 
     [Fact]
-    public async Task The_notes_list_answers_the_interviewer_token_on_either_process_and_refuses_every_other_token()
+    public async Task The_notes_list_needs_a_signed_in_interviewer_with_the_rooms_interviewer_token_on_either_process_and_refuses_everything_else()
     {
-        using var http = new HttpClient();
-        foreach (var server in new[] { _s.A, _s.B })
+        foreach (var (server, account) in new[] { (_s.A, _s.Ivy), (_s.B, _s.Ben) })
         {
-            var url = $"{server.BaseUrl}/api/rooms/{_s.RoomId}/notes";
-            var notes = await Get(http, url, _s.Token("interviewer"));
+            using var signedIn = account.Client(server.BaseUrl);
+            using var anonymous = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+            var url = $"/api/rooms/{_s.RoomId}/notes";
+            var notes = await Get(signedIn, url, _s.Token("interviewer"));
             notes.StatusCode.Should().Be(HttpStatusCode.OK);
             var list = JsonDocument.Parse(await notes.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToList();
             list.Select(n => n.GetProperty("text").GetString()).Should().Equal($"{_s.SecretA} weak on edge cases", $"{_s.SecretB}\nsecond line");
             list.Select(n => n.GetProperty("name").GetString()).Should().Equal("Ivy (interviewer on A)", "Ben (interviewer on B)");
+            list.Select(n => n.GetProperty("accountId").GetGuid()).Should().Equal(_s.Ivy.AccountId, _s.Ben.AccountId);
             list[0].GetProperty("id").GetString().Should().Be(_s.Result.GetProperty("ackA").GetProperty("id").GetString(), "the list has the hub's Note shape");
-            (await Get(http, url + "?token=" + Uri.EscapeDataString(_s.Token("interviewer")), null)).StatusCode.Should().Be(HttpStatusCode.OK);
+            (await signedIn.GetAsync(url + "?token=" + Uri.EscapeDataString(_s.Token("interviewer")))).StatusCode.Should().Be(HttpStatusCode.OK);
 
             foreach (var role in new[] { "candidate", "observer" })
+                await Refused(await Get(signedIn, url, _s.Token(role)), HttpStatusCode.Forbidden, "interviewers-only");
+            // Anonymous: refused before the token is even looked at, whichever token it holds.
+            foreach (var role in new[] { "interviewer", "candidate", "observer" })
+                await Refused(await Get(anonymous, url, _s.Token(role)), HttpStatusCode.Unauthorized, "unauthenticated");
+            // A link token in the Authorization header is not an account.
+            using (var request = new HttpRequestMessage(HttpMethod.Get, url))
             {
-                var refused = await Get(http, url, _s.Token(role));
-                refused.StatusCode.Should().Be(HttpStatusCode.Forbidden, role);
-                var body = await refused.Content.ReadAsStringAsync();
-                body.Should().Contain("interviewers-only").And.NotContain(_s.SecretA).And.NotContain(_s.SecretB);
-                refused.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _s.Token("interviewer"));
+                await Refused(await anonymous.SendAsync(request), HttpStatusCode.Unauthorized, "unauthenticated");
             }
-            (await Get(http, url, null)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-            (await Get(http, url, "not-a-token-of-this-room")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-            (await Get(http, $"{server.BaseUrl}/api/rooms/{Guid.NewGuid()}/notes", _s.Token("interviewer"))).StatusCode.Should().Be(HttpStatusCode.NotFound);
+            await Refused(await Get(signedIn, url, null), HttpStatusCode.Unauthorized, "token-required");
+            await Refused(await Get(signedIn, url, "not-a-token-of-this-room"), HttpStatusCode.Unauthorized, "invalid-token");
+            (await Get(signedIn, $"/api/rooms/{Guid.NewGuid()}/notes", _s.Token("interviewer"))).StatusCode.Should().Be(HttpStatusCode.NotFound);
         }
+    }
+
+    private async Task Refused(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        response.StatusCode.Should().Be(status, code);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        var body = await response.Content.ReadAsStringAsync();
+        JsonDocument.Parse(body).RootElement.GetProperty("code").GetString().Should().Be(code);
+        body.Should().NotContain(_s.SecretA).And.NotContain(_s.SecretB);
     }
 
     [Fact]
@@ -206,10 +229,15 @@ public sealed class NotePrivacyTests : IClassFixture<NotePrivacyTests.TwoServers
         eventFiles.Any(f => Contains(ReadShared(f), secret)).Should().BeTrue("the scan finds the text where it is stored, so its absence elsewhere means something");
     }
 
+    /// <summary>A GET with a room link token in X-Room-Token (the notes list) and, for replay, also as the anonymous caller's bearer.</summary>
     private static async Task<HttpResponseMessage> Get(HttpClient http, string url, string? token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (token is not null)
+        {
+            request.Headers.Add("X-Room-Token", token);
+            if (http.DefaultRequestHeaders.Authorization is null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
         return await http.SendAsync(request);
     }
 

@@ -25,7 +25,14 @@ export class NotesPanel {
     }
     if (!this.root.querySelector('#notes-form')) this.render();
     try {
-      const res = await fetch(`/api/rooms/${this.roomId}/notes`, { headers: { Authorization: `Bearer ${this.token}` } });
+      // The account is the sign-in cookie; the room link's token proves this is an interviewer of this room.
+      const res = await fetch(`/api/rooms/${this.roomId}/notes`, { headers: { 'X-Room-Token': this.token }, credentials: 'same-origin' });
+      if (res.status === 401 && res.headers.get('content-type')?.includes('json')) {
+        const problem = await res.json().catch(() => null) as { code?: string; detail?: string } | null;
+        throw new Error(problem?.code === 'unauthenticated' || !problem?.code
+          ? 'Sign in as an interviewer to see the notes taken before you joined; new notes still appear here.'
+          : problem?.detail ?? 'HTTP 401');
+      }
       if (!res.ok) {
         const problem = await res.json().catch(() => null) as { detail?: string } | null;
         throw new Error(problem?.detail ?? `HTTP ${res.status}`);
