@@ -17,21 +17,12 @@ signalR.HubConnectionBuilder.prototype.build = function () {
   return hub;
 };
 
-// A connection built while accessToken is set signs in with that account bearer token (access_token on /hubs).
-let accessToken = null;
-const withUrl = signalR.HubConnectionBuilder.prototype.withUrl;
-signalR.HubConnectionBuilder.prototype.withUrl = function (url, options) {
-  const token = accessToken;
-  return withUrl.call(this, url, token ? { ...options, accessTokenFactory: () => token } : options);
-};
-
 const [name, base, argsJson] = process.argv.slice(2);
 const args = argsJson ? JSON.parse(argsJson) : {};
 
+/** A joined connection; `account` (a bearer token) signs it in, as the browser's cookie would. */
 async function client(server, roomId, token, who, account = null) {
-  accessToken = account;
-  let c;
-  try { c = await joined(server, roomId, token, who); } finally { accessToken = null; }
+  const c = await joined(server, roomId, token, who, account ? { accessToken: account } : {});
   c.notes = [];
   c.conn.on('Note', (n) => c.notes.push(n));
   return c;
@@ -61,7 +52,7 @@ const scenarios = {
   // candidates and observers try to post; bad notes are refused; late joiners arrive after the notes.
   async privacy() {
     const [a, b] = args.bases;
-    const room = await createRoom(a);
+    const room = await createRoom(a, 'Notes privacy', 'python', { accessToken: args.accessTokens.ivy });
     const t = room.tokens;
     const ivyA = await client(a, room.roomId, t.interviewer, 'Ivy (interviewer on A)', args.accessTokens?.ivy);
     const benB = await client(b, room.roomId, t.interviewer, 'Ben (interviewer on B)', args.accessTokens?.ben);

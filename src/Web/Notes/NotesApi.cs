@@ -3,6 +3,7 @@ using PeerCode.Application.Replay;
 using PeerCode.Application.Rooms;
 using PeerCode.Domain.Rooms;
 using PeerCode.Web.Accounts;
+using PeerCode.Web.Rooms;
 
 namespace PeerCode.Web.Notes;
 
@@ -14,9 +15,6 @@ namespace PeerCode.Web.Notes;
 /// </summary>
 public static class NotesApi
 {
-    /// <summary>The header a REST caller puts a room link's token in (the part of the link after '#'); the account travels in Authorization.</summary>
-    public const string RoomTokenHeader = "X-Room-Token";
-
     public static IEndpointRouteBuilder MapNotesApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/rooms/{roomId:guid}/notes").WithTags("Notes").RequireAuthorization(AccountPolicies.Interviewer).MapGet("/", ListAsync);
@@ -29,7 +27,7 @@ public static class NotesApi
     {
         try
         {
-            var grant = await replay.AuthorizeAsync(roomId, TokenOf(http), ct);
+            var grant = await replay.AuthorizeAsync(roomId, RoomTokenHeader.From(http, allowQuery: true), ct);
             var notes = await replay.NotesAsync(grant, ct);
             return TypedResults.Ok(notes.Select(n => new NoteView(n.NoteId, n.ParticipantId, n.AccountId, n.Name, n.Text, n.At)).ToList());
         }
@@ -39,16 +37,12 @@ public static class NotesApi
             {
                 ReplayRefusal.RoomNotFound => (StatusCodes.Status404NotFound, "No such room", "room-not-found", e.Message),
                 ReplayRefusal.NoToken => (StatusCodes.Status401Unauthorized, "A link token is needed", "token-required",
-                    $"The notes list needs the room's interviewer link token in the '{RoomTokenHeader}' header (or '?token=')."),
+                    $"The notes list needs the room's interviewer link token in the '{RoomTokenHeader.Name}' header (or '?token=')."),
                 ReplayRefusal.InvalidToken => (StatusCodes.Status401Unauthorized, "The token does not open this room", "invalid-token", e.Message),
                 _ => (StatusCodes.Status403Forbidden, "Private notes are for interviewers only", "interviewers-only", PrivateNoteRules.InterviewersOnly.Message),
             };
+            if (status == StatusCodes.Status401Unauthorized) RoomTokenHeader.Challenge(http);
             return TypedResults.Problem(title: title, detail: detail, statusCode: status, extensions: new Dictionary<string, object?> { ["code"] = code });
         }
     }
-
-    private static string? TokenOf(HttpContext http) =>
-        http.Request.Headers[RoomTokenHeader].ToString().Trim() is { Length: > 0 } header ? header
-        : http.Request.Query["token"].ToString() is { Length: > 0 } query ? query
-        : null;
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using FluentAssertions;
 using Microsoft.Playwright;
+using PeerCode.Web.Tests.Accounts;
 using PeerCode.Web.Tests.Rooms;
 using Xunit;
 
@@ -22,8 +23,8 @@ public sealed class NotesBrowserTests
     public async Task A_note_taken_in_the_room_reaches_interviewers_and_the_interviewers_replay_and_never_the_candidate_or_observer_page()
     {
         await using var server = await ServerProcess.StartAsync(Repo.NewDataDirectory());
-        using var http = new HttpClient();
-        var created = await (await http.PostAsJsonAsync($"{server.BaseUrl}/api/rooms", new { title = "Notes E2E", language = "python" }))
+        using var http = await TestAccounts.AdminClientAsync(server.BaseUrl); // rooms are created by a signed-in interviewer
+        var created = await (await http.PostAsJsonAsync("/api/rooms", new { title = "Notes E2E", language = "python" }))
             .Content.ReadFromJsonAsync<JsonElement>();
         var links = created.GetProperty("links");
         string Link(string role) => links.GetProperty(role).GetString()!;
