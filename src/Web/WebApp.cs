@@ -8,6 +8,7 @@ using PeerCode.Web.Admin;
 using PeerCode.Web.Reports;
 using PeerCode.Web.Health;
 using PeerCode.Web.Interviews;
+using PeerCode.Web.Notes;
 using PeerCode.Web.Replay;
 using PeerCode.Web.Rooms;
 using PeerCode.Web.Runs;
@@ -64,6 +65,7 @@ public static class WebApp
         app.MapProjectionsAdminApi();
         app.MapRooms();
         app.MapReplayApi();
+        app.MapNotesApi();
         // The browser app (built by ClientApp into wwwroot/app): the lobby at / and a room at /r/{id}.
         app.MapFallbackToFile("app/index.html");
         return app;

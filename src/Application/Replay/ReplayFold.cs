@@ -14,13 +14,23 @@ public sealed class ReplayFold
     private readonly Dictionary<string, RunBuilder> _runsById = [];
     private readonly List<ReplaySignal> _signals = [];
     private readonly List<ReplayMarker> _markers = [];
+    private readonly List<ReplayNote> _notes = [];
+    private readonly List<ReplayMarker> _noteMarkers = [];
 
     public string Title { get; private set; } = "";
     public string Language { get; private set; } = "plaintext";
     public IReadOnlyCollection<ReplayParticipant> Participants => _participants.Values;
     public IReadOnlyList<ReplayChat> Chat => _chat;
     public IReadOnlyList<ReplaySignal> Signals => _signals;
+    /// <summary>The scrubber's markers every audience may see (no private notes among them).</summary>
     public IReadOnlyList<ReplayMarker> Markers => _markers;
+
+    /// <summary>Private notes: all of them for the interviewer (<see cref="ReplayAudience.Full"/>), none for anyone else.</summary>
+    public IReadOnlyList<ReplayNote> Notes(ReplayAudience audience) => audience == ReplayAudience.Full ? _notes : [];
+
+    /// <summary>The markers <paramref name="audience"/> may see, in stream order: the interviewer's include one per private note.</summary>
+    public IReadOnlyList<ReplayMarker> MarkersFor(ReplayAudience audience) =>
+        audience == ReplayAudience.Full && _noteMarkers.Count > 0 ? _markers.Concat(_noteMarkers).OrderBy(m => m.Revision).ToList() : _markers;
 
     public static ReplayFold Of(IEnumerable<TimelineEvent> events)
     {
@@ -67,6 +77,10 @@ public sealed class ReplayFold
             case ChatMessagePosted m:
                 _chat.Add(new ReplayChat(m.MessageId, m.ParticipantId, m.Name, m.Text, m.At, e.Revision));
                 _markers.Add(new(e.Revision, e.RecordedAt, "chat", $"{m.Name}: {Shorten(m.Text)}", null));
+                break;
+            case PrivateNotePosted n:
+                _notes.Add(new ReplayNote(n.NoteId, n.ParticipantId, n.AccountId, n.Name, n.Text, n.At, e.Revision));
+                _noteMarkers.Add(new(e.Revision, e.RecordedAt, "note", $"{n.Name} noted: {Shorten(n.Text)}", null));
                 break;
             case PasteDetected p:
                 _signals.Add(new ReplaySignal("paste", p.ParticipantId, NameOf(p.ParticipantId), e.Revision, p.At, p.Size));

@@ -17,6 +17,9 @@ public sealed record ReplayCursor(long ClientId, Guid ParticipantId, string Name
 
 public sealed record ReplayChat(Guid MessageId, Guid ParticipantId, string Name, string Text, DateTimeOffset At, long Revision);
 
+/// <summary>An interviewer's private note; only the full (interviewer) audience ever gets one.</summary>
+public sealed record ReplayNote(Guid NoteId, Guid ParticipantId, Guid? AccountId, string Name, string Text, DateTimeOffset At, long Revision);
+
 public sealed record RunOutputChunk(string Stream, string Text);
 
 /// <summary>
@@ -32,13 +35,16 @@ public sealed record ReplayRun(
 /// <summary>An integrity signal: "paste" (with its size), "focus-lost" or "focus-regained".</summary>
 public sealed record ReplaySignal(string Kind, Guid ParticipantId, string Name, long Revision, DateTimeOffset At, int? Size);
 
-/// <summary>Everything visible at one moment of the interview. <see cref="Document"/> (base64 Yjs v1 update) only when asked for.</summary>
+/// <summary>
+/// Everything visible at one moment of the interview. <see cref="Document"/> (base64 Yjs v1 update) only when asked for;
+/// <see cref="Notes"/> (private notes) is empty for every audience but the interviewer's.
+/// </summary>
 public sealed record ReplayState(
     Guid RoomId, long Revision, DateTimeOffset? At, long LastRevision, string Title, string Text, string Language,
     IReadOnlyList<ReplayParticipant> Participants, IReadOnlyList<ReplayCursor> Cursors, IReadOnlyList<ReplayChat> Chat,
-    IReadOnlyList<ReplayRun> Runs, IReadOnlyList<ReplaySignal> Signals, string? Document);
+    IReadOnlyList<ReplayRun> Runs, IReadOnlyList<ReplaySignal> Signals, string? Document, IReadOnlyList<ReplayNote> Notes);
 
-/// <summary>A point on the scrubber: join, leave, chat, run (with its verdict once known), paste (large ones), focus-lost, language.</summary>
+/// <summary>A point on the scrubber: join, leave, chat, run (with its verdict once known), paste (large ones), focus-lost, language; "note" for the interviewer only.</summary>
 public sealed record ReplayMarker(long Revision, DateTimeOffset At, string Kind, string Label, string? Verdict);
 
 public sealed record ReplayTimelineView(

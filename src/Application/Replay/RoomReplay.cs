@@ -44,7 +44,6 @@ public sealed class RoomReplay(IEventStore store)
     public const int MaxPage = 1000;
     private const int CachedRooms = 16;
 
-    private static readonly string[] PrivateTypePrefixes = ["room.private-note"];
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private sealed class Entry(RoomTimeline timeline)
@@ -129,7 +128,24 @@ public sealed class RoomReplay(IEventStore store)
         var fold = ReplayFold.Of(timeline.Events);
         return new ReplayTimelineView(grant.RoomId, fold.Title, timeline.LastRevision,
             timeline.LastRevision >= 0 ? timeline.TimeOf(0) : null, timeline.LastRevision >= 0 ? timeline.TimeOf(timeline.LastRevision) : null,
-            timeline.DocumentUpdates, timeline.Snapshots.Count, fold.Markers);
+            timeline.DocumentUpdates, timeline.Snapshots.Count, fold.MarkersFor(grant.Audience));
+    }
+
+    /// <summary>The room's private notes so far, oldest first, for an interviewer's grant; anyone else is refused.</summary>
+    public async Task<IReadOnlyList<ReplayNote>> NotesAsync(ReplayGrant grant, CancellationToken ct)
+    {
+        if (grant.Audience != ReplayAudience.Full) throw new ReplayException(ReplayRefusal.RoleMayNotReplay, PrivateNoteRules.InterviewersOnly.Message);
+        var entry = EntryFor(grant.RoomId);
+        await entry.Gate.WaitAsync(ct);
+        try
+        {
+            await entry.Timeline.CatchUpAsync(store, ct);
+            return ReplayFold.Of(entry.Timeline.Events).Notes(grant.Audience);
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
     }
 
     /// <summary>The caught-up index of a room, for callers that only read it (the summary).</summary>
@@ -164,7 +180,7 @@ public sealed class RoomReplay(IEventStore store)
             .ToList();
         return new ReplayState(timeline.RoomId, revision, timeline.TimeOf(revision), timeline.LastRevision, fold.Title, doc.GetText(TextName).ToString(),
             fold.Language, fold.Participants.ToList(), cursors, fold.Chat, fold.Runs(audience), fold.Signals,
-            includeDocument ? Convert.ToBase64String(doc.EncodeStateAsUpdate()) : null);
+            includeDocument ? Convert.ToBase64String(doc.EncodeStateAsUpdate()) : null, fold.Notes(audience));
     }
 
     /// <summary>The document holding exactly the updates at or below <paramref name="revision"/>: the nearest snapshot plus the updates after it.</summary>
@@ -189,7 +205,7 @@ public sealed class RoomReplay(IEventStore store)
     {
         if (audience == ReplayAudience.Restricted)
         {
-            if (PrivateTypePrefixes.Any(p => r.Type.StartsWith(p, StringComparison.Ordinal)))
+            if (PrivateNoteRules.IsPrivate(r.Type))
                 return new ReplayEventView(r.Revision, r.Type, r.RecordedAt, null, Redacted: true);
             if (r.Type == ReplayRunEvents.Requested)
             {

@@ -72,6 +72,7 @@ public static class RoomRules
         AssignInterviewers a => RoomAccess.Decide(a, state),
         IssueLink i => RoomAccess.Decide(i, state),
         RevokeLink r => RoomAccess.Decide(r, state),
+        PostPrivateNote n => PrivateNoteRules.Decide(n, state),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Not a room command."),
     };
 

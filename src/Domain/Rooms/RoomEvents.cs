@@ -63,6 +63,7 @@ public static class RoomEventTypes
         ["room.interviewers-assigned.v1"] = typeof(InterviewersAssigned),
         ["room.link-issued.v1"] = typeof(LinkIssued),
         ["room.link-revoked.v1"] = typeof(LinkRevoked),
+        ["room.private-note-posted.v1"] = typeof(PrivateNotePosted),
     };
 
     public static readonly IReadOnlyDictionary<Type, string> ByType = ByName.ToDictionary(p => p.Value, p => p.Key);

@@ -47,6 +47,7 @@ public sealed class RoomFanOut(
         DocumentUpdated u => clients.YjsAsync(room.RoomId, YjsMessages.EncodeSync(SyncStep.Update, u.Update), null),
         AwarenessUpdated a => clients.YjsAsync(room.RoomId, YjsMessages.EncodeAwareness(a.Entry), null),
         ChatMessagePosted c => clients.ChatAsync(room.RoomId, RoomViews.Chat(c)),
+        PrivateNotePosted n => clients.NoteAsync(room.RoomId, RoomViews.Note(n)), // interviewer connections only
         ParticipantJoined or ParticipantLeft => clients.PresenceAsync(room.RoomId, room.Presence(clock.GetUtcNow(), options.Value.IdleAfter)),
         LanguageChanged l => clients.LanguageAsync(room.RoomId, l.Language, l.ParticipantId),
         _ => Task.CompletedTask,

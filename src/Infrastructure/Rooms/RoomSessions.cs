@@ -117,6 +117,21 @@ public sealed class RoomSessions(
         return chat;
     }
 
+    /// <summary>
+    /// A private note from an interviewer's connection: durable first, then sent to the room's interviewer connections only
+    /// (the sender included, so every interviewer tab shows it once). <paramref name="accountId"/> is the signed-in author, if any.
+    /// </summary>
+    public async Task<NoteView> PostNoteAsync(string connectionId, string text, Guid? accountId, CancellationToken ct)
+    {
+        var session = SessionOf(connectionId);
+        if (session.Role != ParticipantRole.Interviewer) throw new RoomActException(PrivateNoteRules.InterviewersOnly);
+        var decision = RoomRules.Decide(new PostPrivateNote(Guid.NewGuid(), session.ParticipantId, accountId, text ?? "", clock.GetUtcNow()), session.Room.State);
+        await AppendAsync(session.Room, decision, null, connectionId, ct);
+        var note = RoomViews.Note((PrivateNotePosted)decision.Events[0]);
+        await clients.NoteAsync(session.Room.RoomId, note);
+        return note;
+    }
+
     public async Task ChangeLanguageAsync(string connectionId, string language, CancellationToken ct)
     {
         var session = SessionOf(connectionId);

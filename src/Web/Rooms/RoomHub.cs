@@ -6,6 +6,7 @@ using PeerCode.Application.Runs;
 using PeerCode.Domain.Runs;
 using PeerCode.Infrastructure.Rooms;
 using PeerCode.Infrastructure.Runs;
+using PeerCode.Web.Accounts;
 using PeerCode.Web.Runs;
 
 namespace PeerCode.Web.Rooms;
@@ -62,6 +63,14 @@ public sealed class RoomHub(RoomSessions sessions, RunsEntry runs, IOptions<Room
     }
 
     public Task<ChatView> SendChat(string text) => GuardAsync(() => sessions.ChatAsync(Context.ConnectionId, text, Context.ConnectionAborted));
+
+    /// <summary>
+    /// A private note (interviewer connections only; anyone else gets "interviewers-only"). Completes with the note once
+    /// it is durable; it then reaches the room's interviewer connections, on every server process, as a Note message.
+    /// The note records the signed-in account (cookie, or access_token on /hubs), if the connection has one.
+    /// </summary>
+    public Task<NoteView> PostNote(string text) =>
+        GuardAsync(() => sessions.PostNoteAsync(Context.ConnectionId, text, Context.User.AccountId(), Context.ConnectionAborted));
 
     public Task ChangeLanguage(string language) =>
         GuardAsync(async () => { await sessions.ChangeLanguageAsync(Context.ConnectionId, language, Context.ConnectionAborted); return 0; });
@@ -130,6 +139,9 @@ public sealed class HubRoomClients(IHubContext<RoomHub> hub) : IRoomClients
 
     public Task PresenceAsync(Guid roomId, IReadOnlyList<PresenceParticipant> participants) =>
         hub.Clients.Group(RoomHub.Group(roomId)).SendAsync("Presence", new { participants });
+
+    /// <summary>Private notes go to the interviewer audience's group alone; candidates and observers are never in it.</summary>
+    public Task NoteAsync(Guid roomId, NoteView note) => hub.Clients.Group(RoomHub.Group(roomId, RunAudience.Interviewer)).SendAsync("Note", note);
 
     public Task LanguageAsync(Guid roomId, string language, Guid participantId) =>
         hub.Clients.Group(RoomHub.Group(roomId)).SendAsync("Language", new { language, participantId });

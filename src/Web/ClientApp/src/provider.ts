@@ -14,6 +14,8 @@ export type Status = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 export interface Participant { participantId: string; name: string; role: string; color: string; online: boolean; idle: boolean }
 export interface JoinResult { participantId: string; role: string; color: string; participants: Participant[]; title: string; language: string }
 export interface ChatMessage { id: string; participantId: string; name: string; text: string; at: string }
+/** A private note; the server sends them to interviewer connections only. */
+export interface Note { id: string; participantId: string; accountId: string | null; name: string; text: string; at: string }
 
 export interface ProviderEvents {
   status(status: Status): void;
@@ -113,6 +115,18 @@ export class HubProvider {
   }
 
   changeLanguage(language: string): Promise<void> { return this.invoke('ChangeLanguage', language); }
+
+  /** Receives the room's private notes (only ever sent to interviewer connections). */
+  onNote(handler: (note: Note) => void): void { this.connection.on('Note', handler); }
+
+  /** Posts a private note (interviewers only); resolves with the stored note, rejects with the server's message. */
+  async postNote(text: string): Promise<Note> {
+    try {
+      return await this.connection.invoke<Note>('PostNote', text);
+    } catch (e) {
+      throw new Error(messageOf(e));
+    }
+  }
 
   /** Integrity signals, recorded in the room stream for replay: a paste's size, and editor focus lost or regained. */
   reportPaste(size: number): Promise<void> { return this.invoke('ReportPaste', size); }

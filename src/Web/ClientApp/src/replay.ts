@@ -12,6 +12,8 @@ interface Pos { line: number; column: number }
 interface Cursor { clientId: number; participantId: string; name: string; color: string; cursor: Pos | null; selectionStart: Pos | null; selectionEnd: Pos | null }
 interface Participant { participantId: string; name: string; role: string; color: string; online: boolean }
 interface Chat { participantId: string; name: string; text: string; at: string; revision: number }
+/** A private note: only the interviewer's replay state carries any (an observer's list is always empty). */
+interface Note { noteId: string; name: string; text: string; at: string; revision: number }
 interface Run {
   runId: string; revision: number; requestedAt: string; requestedBy: string; language: string; code: string; status: string;
   verdict: string | null; wallMs: number | null; detail: string | null; output: { stream: string; text: string }[];
@@ -20,7 +22,7 @@ interface Run {
 interface Signal { kind: string; name: string; revision: number; at: string; size: number | null }
 interface State {
   revision: number; at: string; lastRevision: number; title: string; text: string; language: string; participants: Participant[];
-  cursors: Cursor[]; chat: Chat[]; runs: Run[]; signals: Signal[]; document: string | null;
+  cursors: Cursor[]; chat: Chat[]; runs: Run[]; signals: Signal[]; document: string | null; notes: Note[];
 }
 interface Marker { revision: number; at: string; kind: string; label: string; verdict: string | null }
 interface Timeline { title: string; lastRevision: number; startedAt: string | null; endedAt: string | null; markers: Marker[] }
@@ -37,7 +39,7 @@ const fromB64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 const safeColor = (c: string) => (/^#[0-9a-fA-F]{6}$/.test(c) ? c : '#888888');
 const markerColor = (m: Marker) => {
   if (m.kind === 'run') return m.verdict === null ? '#888' : m.verdict === 'ok' ? '#1a8f2e' : m.verdict === 'compile-error' ? '#d97a00' : '#c62828';
-  return ({ join: '#1565c0', leave: '#90a4ae', chat: '#7b1fa2', paste: '#f9a825', 'focus-lost': '#212121', language: '#00897b' } as Record<string, string>)[m.kind] ?? '#666';
+  return ({ join: '#1565c0', leave: '#90a4ae', chat: '#7b1fa2', paste: '#f9a825', 'focus-lost': '#212121', language: '#00897b', note: '#5d4037' } as Record<string, string>)[m.kind] ?? '#666';
 };
 
 export function renderReplay(app: HTMLElement, roomId: string, hash: string): void {
@@ -64,6 +66,7 @@ export function renderReplay(app: HTMLElement, roomId: string, hash: string): vo
       <aside>
         <h2>People</h2><ul id="people"></ul>
         <h2>Chat</h2><ol id="replay-chat"></ol>
+        <section id="replay-notes-section" hidden><h2>Private notes</h2><ol id="replay-notes"></ol></section>
         <h2>Runs</h2><div id="runs"></div>
         <h2>Signals</h2><ul id="signals"></ul>
         <details><summary>Keyboard</summary><p>Space play/pause · ←/→ one event · Shift+←/→ 100 events · [ ] speed ·
@@ -133,6 +136,10 @@ export function renderReplay(app: HTMLElement, roomId: string, hash: string): vo
       `<li>${esc(s.name)}: ${s.kind === 'paste' ? `pasted ${s.size} characters` : s.kind === 'focus-lost' ? 'left the editor' : 'came back'}</li>`).join('');
     const chat = $('#replay-chat');
     chat.scrollTop = chat.scrollHeight;
+    const notes = state.notes ?? [];
+    $('#replay-notes-section').hidden = notes.length === 0;
+    $('#replay-notes').innerHTML = notes.map((n) =>
+      `<li data-revision="${n.revision}"><b>${esc(n.name)}</b> <small>${esc(new Date(n.at).toLocaleTimeString())}</small><br>${esc(n.text).replace(/\n/g, '<br>')}</li>`).join('');
   }
 
   function drawCursors(): void {

@@ -6,6 +6,7 @@ import { MonacoBinding } from 'y-monaco';
 import { HubProvider, type ChatMessage, type Participant, type Status } from './provider';
 import { LANGUAGES } from './languages';
 import { RunsPanel } from './runs';
+import { NotesPanel } from './notes';
 
 // Monaco's workers come from this origin's own bundle (no CDN, no blob: URLs), so a CSP with worker-src 'self' holds.
 self.MonacoEnvironment = {
@@ -48,6 +49,7 @@ function openRoom(app: HTMLElement, roomId: string, token: string, name: string)
         <h2>Chat</h2>
         <ol id="chat"></ol>
         <form id="chat-form"><input name="text" maxlength="2000" placeholder="Message" autocomplete="off"><button>Send</button></form>
+        <section id="notes" aria-label="Private notes" hidden></section>
       </aside>
     </div>
     <style id="cursor-styles"></style>`;
@@ -58,6 +60,7 @@ function openRoom(app: HTMLElement, roomId: string, token: string, name: string)
   const editor = monaco.editor.create($('#editor'), { value: '', language: 'plaintext', automaticLayout: true, minimap: { enabled: false } });
   const languageSelect = $<HTMLSelectElement>('#language');
   let runs: RunsPanel | undefined;
+  let notes: NotesPanel | undefined;
   const setLanguage = (language: string) => {
     monaco.editor.setModelLanguage(editor.getModel()!, language);
     languageSelect.value = language;
@@ -76,6 +79,7 @@ function openRoom(app: HTMLElement, roomId: string, token: string, name: string)
       languageSelect.disabled = readOnly;
       runs?.setRole(r.role);
       void runs?.loadHistory(roomId, token);
+      void notes?.setRole(r.role);
       $('#error').textContent = '';
     },
     presence: (p) => renderPresence(p),
@@ -90,6 +94,7 @@ function openRoom(app: HTMLElement, roomId: string, token: string, name: string)
   });
   new MonacoBinding(text, editor.getModel()!, new Set([editor]), provider.awareness);
   runs = new RunsPanel($('#runs'), provider);
+  notes = new NotesPanel($('#notes'), provider, roomId, token);
 
   // Integrity signals for the audit (docs/protocol.md): pastes with their size, and the window losing or regaining focus.
   // Observers do not edit, so only participants who can write report them.
