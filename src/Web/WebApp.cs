@@ -6,6 +6,7 @@ using PeerCode.Projections.Reports;
 using PeerCode.Web.Admin;
 using PeerCode.Web.Reports;
 using PeerCode.Web.Health;
+using PeerCode.Web.Questions;
 using PeerCode.Web.Replay;
 using PeerCode.Web.Rooms;
 using PeerCode.Web.Runs;
@@ -38,6 +39,7 @@ public static class WebApp
         builder.Services.AddRunSandbox(builder.Configuration["PeerCode:SandboxRoot"] ?? Path.Combine(Path.GetTempPath(), "peercode-sandbox"));
         builder.Services.AddSingleton<PeerCode.Application.Replay.RoomReplay>();
         builder.Services.AddPeerCodeRuns(builder.Configuration);
+        builder.Services.AddPeerCodeQuestions();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -49,6 +51,7 @@ public static class WebApp
         app.MapReportsApi();
         app.MapProjectionsAdminApi();
         app.MapRooms();
+        app.MapQuestions();
         app.MapReplayApi();
         // The browser app (built by ClientApp into wwwroot/app): the lobby at / and a room at /r/{id}.
         app.MapFallbackToFile("app/index.html");

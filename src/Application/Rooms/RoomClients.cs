@@ -1,3 +1,4 @@
+using PeerCode.Application.Questions;
 using PeerCode.Domain.Rooms;
 using PeerCode.Domain.Runs;
 
@@ -20,6 +21,9 @@ public interface IRoomClients
 
     /// <summary>A run event, as each connection's role may see it (hidden tests' data only to interviewers).</summary>
     Task RunAsync(Guid roomId, RunEvent run);
+
+    /// <summary>The room's question, as interviewers see it and as candidates and observers see it (no hidden tests).</summary>
+    Task QuestionAsync(Guid roomId, RoomQuestionView forInterviewers, RoomQuestionView forParticipants);
 }
 
 public static class RoomViews
