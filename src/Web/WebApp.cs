@@ -3,6 +3,7 @@ using PeerCode.Infrastructure.EventStore.EventStoreDb;
 using PeerCode.Infrastructure.Runs;
 using PeerCode.Projections.Hosting;
 using PeerCode.Projections.Reports;
+using PeerCode.Web.Accounts;
 using PeerCode.Web.Admin;
 using PeerCode.Web.Reports;
 using PeerCode.Web.Health;
@@ -10,6 +11,7 @@ using PeerCode.Web.Questions;
 using PeerCode.Web.Replay;
 using PeerCode.Web.Rooms;
 using PeerCode.Web.Runs;
+using PeerCode.Web.Security;
 
 namespace PeerCode.Web;
 
@@ -39,13 +41,18 @@ public static class WebApp
         builder.Services.AddRunSandbox(builder.Configuration["PeerCode:SandboxRoot"] ?? Path.Combine(Path.GetTempPath(), "peercode-sandbox"));
         builder.Services.AddSingleton<PeerCode.Application.Replay.RoomReplay>();
         builder.Services.AddPeerCodeRuns(builder.Configuration);
+        builder.Services.AddPeerCodeAccounts(builder.Configuration);
+        builder.Services.AddPeerCodeSecurity(builder.Configuration);
         builder.Services.AddPeerCodeQuestions();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UsePeerCodeAccounts();
+        app.UseRateLimiter();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthApi();
+        app.MapAccountsApi();
         app.MapRuns();
         app.UseStaticFiles();
         app.MapReportsApi();

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PeerCode.Application.EventStore;
@@ -10,6 +9,7 @@ using PeerCode.Domain.Runs;
 using PeerCode.Infrastructure.Rooms;
 using PeerCode.Projections.Hosting;
 using PeerCode.Projections.Questions;
+using PeerCode.Web.Accounts;
 
 namespace PeerCode.Web.Questions;
 
@@ -40,7 +40,7 @@ public static class QuestionsApi
 
     public static IEndpointRouteBuilder MapQuestionsApi(this IEndpointRouteBuilder app)
     {
-        var questions = app.MapGroup("/api/questions").WithTags("Questions");
+        var questions = app.MapGroup("/api/questions").WithTags("Questions").RequireAuthorization(AccountPolicies.Interviewer);
         questions.MapPost("/", CreateAsync).WithName("CreateQuestion");
         questions.MapGet("/", ListAsync).WithName("ListQuestions");
         questions.MapGet("/{questionId}", GetAsync).WithName("GetQuestion");
@@ -49,7 +49,8 @@ public static class QuestionsApi
             StatusAsync(questionId, id => new ArchiveQuestion(id, AccountOf(http), clock.GetUtcNow()), http, store, reader, mode, ct)).WithName("ArchiveQuestion");
         questions.MapPost("/{questionId}/restore", (string questionId, HttpContext http, QuestionStore store, QuestionBankReader reader, ProjectionsModeSetting mode, TimeProvider clock, CancellationToken ct) =>
             StatusAsync(questionId, id => new RestoreQuestion(id, AccountOf(http), clock.GetUtcNow()), http, store, reader, mode, ct)).WithName("RestoreQuestion");
-        app.MapPost("/api/rooms/{roomId}/question", SelectIntoRoomAsync).WithTags("Questions").WithName("SelectRoomQuestion");
+        app.MapPost("/api/rooms/{roomId}/question", SelectIntoRoomAsync).WithTags("Questions").WithName("SelectRoomQuestion")
+            .RequireAuthorization(AccountPolicies.Interviewer);
         return app;
     }
 
@@ -179,7 +180,7 @@ public static class QuestionsApi
 
     private static string ETag(long revision) => $"\"{revision}\"";
 
-    private static string? AccountOf(HttpContext http) => http.User.FindFirstValue(ClaimTypes.NameIdentifier);
+    private static string? AccountOf(HttpContext http) => http.User.AccountId()?.ToString("D");
 
     private static ProblemHttpResult Problem(string title, string code, string detail, int status) =>
         TypedResults.Problem(title: title, detail: detail, statusCode: status, extensions: new Dictionary<string, object?> { ["code"] = code });

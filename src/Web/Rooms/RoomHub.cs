@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.SignalR;
 using PeerCode.Application.Questions;
 using Microsoft.Extensions.Options;
@@ -6,7 +5,9 @@ using PeerCode.Application.EventStore;
 using PeerCode.Application.Rooms;
 using PeerCode.Application.Runs;
 using PeerCode.Domain.Runs;
+using PeerCode.Domain.Rooms;
 using PeerCode.Infrastructure.Rooms;
+using PeerCode.Web.Accounts;
 using PeerCode.Infrastructure.Runs;
 using PeerCode.Web.Runs;
 
@@ -51,9 +52,11 @@ public sealed class RoomHub(RoomSessions sessions, RoomQuestions questions, Runs
     /// </summary>
     public Task<RoomQuestionView> SelectQuestion(string questionId) => GuardAsync(async () =>
     {
+        // The bank is the hiring team's: besides the interviewer link, picking from it needs a signed-in interviewer.
+        if (!Context.User.IsInterviewer()) throw new RoomActException(SignInToSelect);
         try
         {
-            return await questions.SelectFromConnectionAsync(Context.ConnectionId, questionId, Context.User?.FindFirstValue(ClaimTypes.NameIdentifier), Context.ConnectionAborted);
+            return await questions.SelectFromConnectionAsync(Context.ConnectionId, questionId, Context.User.AccountId()?.ToString("D"), Context.ConnectionAborted);
         }
         catch (EventStoreException e)
         {
@@ -113,6 +116,9 @@ public sealed class RoomHub(RoomSessions sessions, RoomQuestions questions, Runs
             throw new RoomActException(new("not-stored", "The run could not be recorded, so it was not queued. Try again in a moment."));
         }
     });
+
+    public static RoomError SignInToSelect =>
+        new("sign-in-required", "Picking a question from the bank needs a signed-in interviewer: sign in, then reconnect to the room.");
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
