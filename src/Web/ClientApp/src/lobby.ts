@@ -6,6 +6,7 @@ export function renderLobby(app: HTMLElement): void {
   app.innerHTML = `
     <main class="lobby">
       <h1>PeerCode</h1>
+      <p><a href="/questions">Question bank</a> (interviewers)</p>
       <form id="create">
         <label>Title <input name="title" required maxlength="200" value="Interview"></label>
         <label>Language <select name="language">${LANGUAGES.map((l) => `<option value="${l.id}">${l.label}</option>`).join('')}</select></label>
