@@ -7,8 +7,9 @@ export class ApiError extends Error {
 
 let csrf: string | null = null;
 
-async function antiforgery(): Promise<string> {
-  if (csrf) return csrf;
+/** The antiforgery token for cookie-authenticated changes (cached; <paramref name="fresh"/> fetches a new one). */
+export async function antiforgery(fresh = false): Promise<string> {
+  if (csrf && !fresh) return csrf;
   const res = await fetch('/api/account/antiforgery', { credentials: 'same-origin' });
   const body = await res.json().catch(() => ({}));
   csrf = String(body.token ?? body.requestToken ?? '');

@@ -9,6 +9,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import type { RunUpdate } from './runs';
 import type { RoomQuestion } from './question-panel';
+import { antiforgery } from './api';
 
 export type Status = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -45,6 +46,9 @@ export class HubProvider {
   joined: JoinResult | null = null;
   private readonly connection: signalR.HubConnection;
   private stopped = false;
+  // Sent with the hub's negotiate POST: for a signed-in user (sign-in cookie) it is a cookie-authenticated change, which
+  // needs the antiforgery token. Filled before each connection attempt; SignalR reads this object on every request.
+  private readonly hubHeaders: Record<string, string> = {};
 
   constructor(
     readonly doc: Y.Doc,
@@ -55,7 +59,7 @@ export class HubProvider {
   ) {
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.connection = new signalR.HubConnectionBuilder()
-      .withUrl('/hubs/room')
+      .withUrl('/hubs/room', { headers: this.hubHeaders })
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => backoffMs(ctx.previousRetryCount) })
       .configureLogging(signalR.LogLevel.Warning)
       .build();
@@ -87,6 +91,7 @@ export class HubProvider {
     for (let attempt = 0; !this.stopped; attempt++) {
       this.setStatus(attempt === 0 && !this.joined ? 'connecting' : 'reconnecting');
       try {
+        this.hubHeaders['X-CSRF-TOKEN'] = await antiforgery(true).catch(() => '');
         await this.connection.start();
         await this.join();
         return;
