@@ -28,6 +28,9 @@ public static class WebApp
 
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        // Request lines ("Request starting ... ?access_token=...") would put SignalR access tokens and replay link tokens
+        // (?token=) into the log, so the hosting diagnostics stay at Warning whatever Logging:LogLevel says (docs/operations.md).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
@@ -46,6 +49,7 @@ public static class WebApp
         builder.Services.AddPeerCodeQuestions();
 
         var app = builder.Build();
+        app.UsePeerCodeSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UsePeerCodeAccounts();

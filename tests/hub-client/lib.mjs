@@ -12,9 +12,49 @@ export { Y, encoding, decoding, syncProtocol, awarenessProtocol };
 export const toB64 = (bytes) => Buffer.from(bytes).toString('base64');
 export const fromB64 = (text) => new Uint8Array(Buffer.from(text, 'base64'));
 
-export async function createRoom(base, title = 'Test room', language = 'python') {
+// The account the harness signs in with unless PEERCODE_ACCESS_TOKEN is set: the same well-known test admin as
+// tests/PeerCode.Web.Tests/Accounts/TestAccounts.cs (AdminAsync), so either side may be the first to register it.
+export const TEST_ADMIN = {
+  email: process.env.PEERCODE_EMAIL ?? 'admin@peercode.test',
+  password: process.env.PEERCODE_PASSWORD ?? 'correct-horse-battery',
+  displayName: 'Test admin',
+};
+const tokens = new Map();
+
+async function tokenFor(base, { email, password }) {
+  const res = await fetch(`${base}/api/account/token`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),
+  });
+  return res.status === 200 ? (await res.json()).accessToken : null;
+}
+
+/**
+ * A bearer token for creating rooms on `base`: PEERCODE_ACCESS_TOKEN when set, else the test admin's (registered here
+ * when the server has no accounts yet: the first account becomes admin). Cached per server for this process.
+ */
+export async function accessToken(base) {
+  if (process.env.PEERCODE_ACCESS_TOKEN) return process.env.PEERCODE_ACCESS_TOKEN;
+  if (!tokens.has(base)) {
+    tokens.set(base, (async () => {
+      let token = await tokenFor(base, TEST_ADMIN);
+      if (token) return token;
+      const res = await fetch(`${base}/api/account/register`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(TEST_ADMIN),
+      });
+      if (res.status !== 201 && res.status !== 409) throw new Error(`POST /api/account/register answered ${res.status}: ${await res.text()}`);
+      token = await tokenFor(base, TEST_ADMIN);
+      if (!token) throw new Error(`the test admin ${TEST_ADMIN.email} could not sign in to ${base}; set PEERCODE_ACCESS_TOKEN`);
+      return token;
+    })());
+  }
+  return tokens.get(base);
+}
+
+/** Creates a room as a signed-in interviewer (opts.accessToken, else accessToken(base)). */
+export async function createRoom(base, title = 'Test room', language = 'python', opts = {}) {
+  const bearer = opts.accessToken ?? await accessToken(base);
   const res = await fetch(`${base}/api/rooms`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title, language }),
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ title, language }),
   });
   if (res.status !== 201) throw new Error(`POST /api/rooms answered ${res.status}: ${await res.text()}`);
   const body = await res.json();
@@ -33,9 +73,11 @@ export async function until(predicate, timeoutMs = 5000, what = 'condition') {
 }
 
 export class PeerClient {
-  constructor(base, name) {
+  /** opts.accessToken: an account's bearer token, sent as SignalR's accessTokenFactory (the hub sees Context.User). */
+  constructor(base, name, opts = {}) {
     this.base = base;
     this.name = name;
+    this.accessToken = opts.accessToken ?? null;
     this.doc = new Y.Doc();
     this.text = this.doc.getText('monaco');
     this.awareness = new awarenessProtocol.Awareness(this.doc);
@@ -141,8 +183,8 @@ export class PeerClient {
   }
 }
 
-export async function joined(base, roomId, token, name) {
-  const c = await new PeerClient(base, name).connect();
+export async function joined(base, roomId, token, name, opts = {}) {
+  const c = await new PeerClient(base, name, opts).connect();
   await c.join(roomId, token);
   await until(() => c.synced, 5000, `${name} to sync`);
   return c;

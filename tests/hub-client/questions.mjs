@@ -39,7 +39,7 @@ const scenarios = {
   // The signed-in interviewer picks args.questionId into a python room whose document is empty; the candidate and the
   // observer are already there; a second candidate joins late; the candidate then runs with no tests of its own.
   async select() {
-    const room = await createRoom(base, 'Question room', 'python');
+    const room = await createRoom(base, 'Question room', 'python', { accessToken: args.accessToken });
     const candidate = await client(room.roomId, room.tokens.candidate, 'candidate');
     const observer = await client(room.roomId, room.tokens.observer, 'observer');
     const interviewer = await client(room.roomId, room.tokens.interviewer, 'interviewer', args.accessToken);

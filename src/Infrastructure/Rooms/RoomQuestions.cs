@@ -33,11 +33,40 @@ public sealed class RoomQuestions(RoomRegistry registry, RoomSessions sessions, 
         finally { registry.Release(room); }
     }
 
-    /// <summary>The hub's SelectQuestion: the caller must have joined the room as an interviewer.</summary>
-    public async Task<RoomQuestionView> SelectFromConnectionAsync(string connectionId, string questionId, string? accountId, CancellationToken ct)
+    /// <summary>
+    /// REST: a signed-in interviewer who also holds the room's interviewer link token (room-scoped calls are authorized by
+    /// the link, never by an account alone). invalid-token when the token opens nothing here, interviewer-link-required
+    /// when it is a candidate's or observer's.
+    /// </summary>
+    public async Task<RoomQuestionView> SelectWithInterviewerLinkAsync(Guid roomId, string linkToken, Guid questionId, string? accountId, CancellationToken ct)
+    {
+        var room = await registry.AcquireAsync(roomId, ct) ?? throw new RoomActException(RoomError.NotFound);
+        try
+        {
+            var role = room.State.RoleForTokenHash(RoomLinks.Hash(linkToken)) ?? throw new RoomActException(RoomError.InvalidToken);
+            if (role != ParticipantRole.Interviewer) throw new RoomActException(InterviewerLinkRequired);
+            return await SelectAsync(room, questionId, new QuestionActor(accountId), ct);
+        }
+        finally { registry.Release(room); }
+    }
+
+    public static RoomError SignInRequired =>
+        new("sign-in-required", "Picking a question from the bank needs a signed-in interviewer: sign in, then reconnect to the room.");
+
+    public static RoomError InterviewerLinkRequired =>
+        new("interviewer-link-required", "Only the room's interviewer link may pick its question; send that link's token, not a candidate's or observer's.");
+
+    /// <summary>
+    /// The hub's SelectQuestion: the caller must have joined the room as an interviewer (not-joined, interviewers-only)
+    /// and be signed in as an interviewer (<paramref name="signedInInterviewer"/>; sign-in-required): the bank is the
+    /// hiring team's, so a link alone does not open it.
+    /// </summary>
+    public async Task<RoomQuestionView> SelectFromConnectionAsync(
+        string connectionId, string questionId, bool signedInInterviewer, string? accountId, CancellationToken ct)
     {
         var connection = sessions.ConnectionOf(connectionId);
         if (connection.Role != ParticipantRole.Interviewer) throw new RoomActException(RoomRules.InterviewersOnly);
+        if (!signedInInterviewer) throw new RoomActException(SignInRequired);
         if (!Guid.TryParse(questionId, out var id)) throw new RoomActException(QuestionNotFound);
         return await SelectAsync(connection.Room, id, new QuestionActor(accountId, connection.ParticipantId), ct);
     }

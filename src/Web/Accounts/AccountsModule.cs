@@ -26,11 +26,13 @@ public static class AccountsModule
         services.Configure<AccountOptions>(configuration.GetSection("PeerCode:Accounts"));
         services.AddSingleton<AccountService>();
 
-        // Keys next to the event store, so a restart or a second process on this host reads the same cookies and tokens.
+        // Keys next to the event store, so a restart or a second process on this host reads the same cookies and tokens;
+        // several hosts point PeerCode:Accounts:KeysDirectory at one shared folder.
         var dataDirectory = configuration["PeerCode:DataDirectory"] is { Length: > 0 } dir ? dir : "./data";
+        var keys = configuration["PeerCode:Accounts:KeysDirectory"] is { Length: > 0 } k ? k : Path.Combine(dataDirectory, "keys");
         services.AddDataProtection()
             .SetApplicationName("PeerCode")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(dataDirectory), "keys")));
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(keys)));
 
         var accounts = configuration.GetSection("PeerCode:Accounts").Get<AccountOptions>() ?? new AccountOptions();
         services.AddAuthentication(Scheme)

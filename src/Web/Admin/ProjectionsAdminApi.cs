@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PeerCode.Projections.Runner;
+using PeerCode.Web.Accounts;
 
 namespace PeerCode.Web.Admin;
 
 /// <summary>
 /// GET /api/admin/projections: position, lag, rebuild progress and runner state per projection.
 /// POST /api/admin/projections/rebuild {"projections":["runs"]} (empty or absent: all): drop and replay while live traffic continues.
+/// Admins only: a rebuild costs the whole store's read, and the status names every projection.
 /// </summary>
 public static class ProjectionsAdminApi
 {
@@ -13,7 +15,7 @@ public static class ProjectionsAdminApi
 
     public static IEndpointRouteBuilder MapProjectionsAdminApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/admin/projections").WithTags("Admin");
+        var group = app.MapGroup("/api/admin/projections").WithTags("Admin").RequireAuthorization(AccountPolicies.Admin);
         group.MapGet("/", async (ProjectionEngine engine, CancellationToken ct) => TypedResults.Ok(await engine.StatusAsync(ct)));
         group.MapPost("/rebuild", RebuildAsync);
         return app;

@@ -10,6 +10,7 @@ using PeerCode.Infrastructure.Rooms;
 using PeerCode.Projections.Hosting;
 using PeerCode.Projections.Questions;
 using PeerCode.Web.Accounts;
+using PeerCode.Web.Rooms;
 
 namespace PeerCode.Web.Questions;
 
@@ -123,15 +124,26 @@ public static class QuestionsApi
         string roomId, SelectQuestionRequest? body, HttpContext http, RoomQuestions questions, CancellationToken ct)
     {
         if (!Guid.TryParse(roomId, out var room)) return Problem("No such room", RoomError.NotFound.Code, RoomError.NotFound.Message, 404);
+        if (RoomTokenHeader.From(http) is not { } link)
+        {
+            RoomTokenHeader.Challenge(http);
+            return Problem("The room's interviewer link token is required", "missing-token",
+                $"Send the room's interviewer link token (the part of the link after '#') in the header '{RoomTokenHeader.Name}: <token>'.", 401);
+        }
         if (body?.QuestionId is not { } questionId)
             return Problem("No question was selected", "question-id-required", "Send {\"questionId\": \"<id>\"} with the id of a bank question.", 400);
         try
         {
-            return TypedResults.Ok(await questions.SelectAsync(room, questionId, new QuestionActor(AccountOf(http)), ct));
+            return TypedResults.Ok(await questions.SelectWithInterviewerLinkAsync(room, link, questionId, AccountOf(http), ct));
         }
         catch (RoomActException e)
         {
-            var status = e.Error.Code switch { "room-not-found" or "question-not-found" => 404, "question-archived" => 409, "not-stored" => 503, _ => 400 };
+            var status = e.Error.Code switch
+            {
+                "room-not-found" or "question-not-found" => 404, "invalid-token" => 401, "interviewer-link-required" => 403,
+                "question-archived" => 409, "not-stored" => 503, _ => 400,
+            };
+            if (status == 401) RoomTokenHeader.Challenge(http);
             return Problem("No question was selected", e.Error.Code, e.Error.Message, status);
         }
     }

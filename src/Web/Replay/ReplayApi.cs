@@ -1,12 +1,13 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PeerCode.Application.Replay;
+using PeerCode.Web.Rooms;
 
 namespace PeerCode.Web.Replay;
 
 /// <summary>
-/// /api/rooms/{roomId}/replay: the interview as its room stream recorded it. The link token travels as
-/// "Authorization: Bearer &lt;token&gt;" or "?token=". The contract is docs/protocol.md (Replay).
+/// /api/rooms/{roomId}/replay: the interview as its room stream recorded it. The link token travels in the header
+/// X-Room-Token or as "?token=". The contract is docs/protocol.md (Replay).
 /// </summary>
 public static class ReplayApi
 {
@@ -52,19 +53,12 @@ public static class ReplayApi
         throw new ReplayException(ReplayRefusal.BadRequest, $"'at' must be a stream revision (0, 1, 2, ...) or an ISO 8601 time such as 2026-11-22T01:00:00Z; got '{at}'.");
     }
 
-    private static string? TokenOf(HttpContext http)
-    {
-        var header = http.Request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return header["Bearer ".Length..].Trim();
-        return http.Request.Query["token"].ToString() is { Length: > 0 } query ? query : null;
-    }
-
     private static async Task<Results<T, ProblemHttpResult>> GuardAsync<T>(
         Guid roomId, RoomReplay replay, HttpContext http, CancellationToken ct, Func<ReplayGrant, Task<T>> act) where T : IResult
     {
         try
         {
-            var grant = await replay.AuthorizeAsync(roomId, TokenOf(http), ct);
+            var grant = await replay.AuthorizeAsync(roomId, RoomTokenHeader.From(http, allowQuery: true), ct);
             return await act(grant);
         }
         catch (ReplayException e)
@@ -77,7 +71,7 @@ public static class ReplayApi
                 ReplayRefusal.RoleMayNotReplay => (StatusCodes.Status403Forbidden, "This link may not replay the interview"),
                 _ => (StatusCodes.Status400BadRequest, "The replay request is not valid"),
             };
-            if (status == StatusCodes.Status401Unauthorized) http.Response.Headers.WWWAuthenticate = "Bearer realm=\"peercode-replay\"";
+            if (status == StatusCodes.Status401Unauthorized) RoomTokenHeader.Challenge(http);
             var code = e.Refusal switch
             {
                 ReplayRefusal.RoomNotFound => "room-not-found",

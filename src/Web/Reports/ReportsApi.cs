@@ -2,12 +2,14 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PeerCode.Projections.Reports;
+using PeerCode.Web.Accounts;
 
 namespace PeerCode.Web.Reports;
 
 /// <summary>
 /// GET /api/reports: the catalogue; GET /api/reports/{report}?filter=value&amp;page=1&amp;pageSize=50: one page as JSON,
 /// or every matching row as CSV with ?format=csv or Accept: text/csv. Reads read models only, never streams.
+/// Signed-in interviewers and admins only: the hiring team's figures (the static dashboard pages themselves are public shells).
 /// </summary>
 public static class ReportsApi
 {
@@ -16,7 +18,7 @@ public static class ReportsApi
     public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/dashboard", () => TypedResults.Redirect("/dashboard/index.html")).ExcludeFromDescription();
-        var group = app.MapGroup("/api/reports").WithTags("Reports");
+        var group = app.MapGroup("/api/reports").WithTags("Reports").RequireAuthorization(AccountPolicies.Interviewer);
         group.MapGet("/", () => TypedResults.Ok(ReportCatalog.All.Select(r => new
         {
             name = r.Name, table = r.Table, description = r.Description,

@@ -52,11 +52,10 @@ public sealed class RoomHub(RoomSessions sessions, RoomQuestions questions, Runs
     /// </summary>
     public Task<RoomQuestionView> SelectQuestion(string questionId) => GuardAsync(async () =>
     {
-        // The bank is the hiring team's: besides the interviewer link, picking from it needs a signed-in interviewer.
-        if (!Context.User.IsInterviewer()) throw new RoomActException(SignInToSelect);
         try
         {
-            return await questions.SelectFromConnectionAsync(Context.ConnectionId, questionId, Context.User.AccountId()?.ToString("D"), Context.ConnectionAborted);
+            return await questions.SelectFromConnectionAsync(Context.ConnectionId, questionId, Context.User.IsInterviewer(),
+                Context.User.AccountId()?.ToString("D"), Context.ConnectionAborted);
         }
         catch (EventStoreException e)
         {
@@ -116,9 +115,6 @@ public sealed class RoomHub(RoomSessions sessions, RoomQuestions questions, Runs
             throw new RoomActException(new("not-stored", "The run could not be recorded, so it was not queued. Try again in a moment."));
         }
     });
-
-    public static RoomError SignInToSelect =>
-        new("sign-in-required", "Picking a question from the bank needs a signed-in interviewer: sign in, then reconnect to the room.");
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PeerCode.Application.Rooms;
 using PeerCode.Domain.Rooms;
+using PeerCode.Web.Accounts;
 
 namespace PeerCode.Web.Rooms;
 
@@ -12,11 +13,14 @@ public sealed record CreateRoomResponse(Guid RoomId, RoomLinksResponse Links);
 
 public static class RoomsApi
 {
-    /// <summary>POST /api/rooms: a new room and its three role links (the token travels in the link's fragment, never to server logs).</summary>
+    /// <summary>
+    /// POST /api/rooms (signed-in interviewers and admins): a new room and its three role links (the token travels in the
+    /// link's fragment, never to server logs).
+    /// </summary>
     public static IEndpointRouteBuilder MapRoomsApi(this IEndpointRouteBuilder app)
     {
         var rooms = app.MapGroup("/api/rooms").WithTags("Rooms");
-        rooms.MapPost("/", CreateAsync);
+        rooms.MapPost("/", CreateAsync).RequireAuthorization(AccountPolicies.Interviewer);
         return app;
     }
 

@@ -6,6 +6,8 @@ using PeerCode.Domain.Rooms;
 using PeerCode.Domain.Runs;
 using PeerCode.Infrastructure.Rooms;
 using PeerCode.Infrastructure.Runs;
+using PeerCode.Web.Rooms;
+using PeerCode.Web.Security;
 
 namespace PeerCode.Web.Runs;
 
@@ -14,15 +16,15 @@ public sealed record RunRequestBody(string? Language, string? Stdin, IReadOnlyLi
 public sealed record RunAccepted(string RunId);
 
 /// <summary>
-/// POST /api/rooms/{roomId}/runs and GET /api/runs/{runId}. Both take the room link's token (the part after '#') as
-/// "Authorization: Bearer &lt;token&gt;", the same secret the hub's JoinRoom takes; its role decides what the caller may
+/// POST /api/rooms/{roomId}/runs and GET /api/runs/{runId}. Both take the room link's token (the part after '#') in the
+/// header X-Room-Token, the same secret the hub's JoinRoom takes; its role decides what the caller may
 /// do (observers may read runs, not start them) and see (hidden tests' data only with the interviewer token).
 /// </summary>
 public static class RunsApi
 {
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/rooms/{roomId}/runs", RequestAsync).WithTags("Runs").WithName("RequestRun");
+        app.MapPost("/api/rooms/{roomId}/runs", RequestAsync).WithTags("Runs").WithName("RequestRun").RequireRateLimiting(SecurityModule.RunsLimit);
         app.MapGet("/api/runs/{runId}", GetAsync).WithTags("Runs").WithName("GetRun");
         app.MapGet("/api/rooms/{roomId}/runs", ListAsync).WithTags("Runs").WithName("ListRuns");
         return app;
@@ -115,13 +117,15 @@ public static class RunsApi
             : notFound;
     }
 
-    private static string? Token(HttpContext http) =>
-        http.Request.Headers.Authorization.ToString() is { } h && h.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && h[7..].Trim() is { Length: > 0 } t
-            ? t
-            : null;
+    private static string? Token(HttpContext http)
+    {
+        var token = RoomTokenHeader.From(http);
+        if (token is null) RoomTokenHeader.Challenge(http);
+        return token;
+    }
 
     private static ProblemHttpResult MissingToken() => Problem("A room link token is required", "missing-token",
-        "Send the room link's token (the part of the link after '#') as the header 'Authorization: Bearer <token>'.", StatusCodes.Status401Unauthorized);
+        $"Send the room link's token (the part of the link after '#') in the header '{RoomTokenHeader.Name}: <token>'.", StatusCodes.Status401Unauthorized);
 
     private static ProblemHttpResult Problem(RoomError error) => error.Code switch
     {

@@ -1,10 +1,14 @@
+using System.Net;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.SignalR;
 
 namespace PeerCode.Web.Security;
 
-/// <summary>Rate limits (ASP.NET Core's limiter for HTTP and hub methods) and security headers.</summary>
+/// <summary>
+/// Rate limits (ASP.NET Core's limiter on HTTP endpoints, <see cref="HubRateLimitFilter"/> on hub methods), security
+/// headers, forwarded headers from a trusted proxy and HSTS for HTTPS requests.
+/// </summary>
 public static class SecurityModule
 {
     public const string AuthLimit = "auth";
@@ -39,6 +43,33 @@ public static class SecurityModule
                 });
             };
         });
+        services.AddSingleton<HubRateLimitFilter>();
+        services.Configure<HubOptions>(o => o.AddFilter<HubRateLimitFilter>());
+
+        // Behind a reverse proxy (deploy/nginx.conf) the client address and scheme come from X-Forwarded-For/-Proto, but only
+        // when the proxy is trusted: loopback by default, else PeerCode:ForwardedHeaders:KnownProxies / KnownNetworks.
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in configuration.GetSection("PeerCode:ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
+                o.KnownProxies.Add(IPAddress.Parse(proxy));
+            foreach (var network in configuration.GetSection("PeerCode:ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        });
+        services.AddHsts(o =>
+        {
+            o.MaxAge = TimeSpan.FromDays(365);
+            o.IncludeSubDomains = false;
+        });
         return services;
+    }
+
+    /// <summary>Forwarded headers first (so the scheme and client address are the real ones), then HSTS (HTTPS only) and the headers.</summary>
+    public static IApplicationBuilder UsePeerCodeSecurityHeaders(this IApplicationBuilder app)
+    {
+        app.UseForwardedHeaders();
+        app.UseHsts();
+        app.UseMiddleware<SecurityHeaders>();
+        return app;
     }
 }

@@ -187,4 +187,24 @@ public sealed class AccountsApiTests
         await ProblemAsync(await anonymous.PostAsJsonAsync("/api/account/refresh", new { refreshToken = refreshToken[..^3] + "xyz" }),
             HttpStatusCode.Unauthorized, "invalid-refresh-token");
     }
+
+    [Fact]
+    public async Task An_expired_invitation_is_refused_and_open_registration_admits_interviewers_without_one()
+    {
+        await using var server = await ServerProcess.StartAsync(Repo.NewDataDirectory(),
+            "--PeerCode:Accounts:InvitationLifetime", "00:00:01", "--PeerCode:Accounts:OpenRegistration", "true");
+        var admin = await TestAccounts.RegisterFirstAdminAsync(server.BaseUrl);
+        using var adminHttp = admin.Client(server.BaseUrl);
+        var code = (await (await adminHttp.PostAsJsonAsync("/api/admin/invitations", new { email = "late@example.com", role = "admin" }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString();
+        await Task.Delay(1200);
+        using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        await ProblemAsync(await http.PostAsJsonAsync("/api/account/register",
+            new { email = "late@example.com", password = "late-password-1", displayName = "Late", invitation = code }), HttpStatusCode.Forbidden, "invitation-expired");
+        (await adminHttp.GetFromJsonAsync<JsonElement>("/api/admin/users")).GetProperty("invitations").GetArrayLength().Should().Be(0, "expired invitations are not open");
+
+        (await http.PostAsJsonAsync("/api/account/register", new { email = "walk.in@example.com", password = "walk-in-password", displayName = "Walk-in" }))
+            .StatusCode.Should().Be(HttpStatusCode.Created);
+        (await TestAccounts.SignInAsync(server.BaseUrl, "walk.in@example.com", "walk-in-password")).Roles.Should().Equal("interviewer");
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -24,6 +25,46 @@ public sealed record TestAccount(Guid AccountId, string Email, string DisplayNam
 public static class TestAccounts
 {
     public const string DefaultPassword = "correct-horse-battery";
+
+    /// <summary>The well-known test admin that tests/hub-client (lib.mjs, TEST_ADMIN) also uses, so either side may register it first.</summary>
+    public const string TestAdminEmail = "admin@peercode.test";
+
+    private static readonly ConcurrentDictionary<string, Lazy<Task<TestAccount>>> Admins = new();
+
+    /// <summary>
+    /// The server's test admin (admin@peercode.test; also an interviewer): signs in, or registers it first when the server
+    /// has no account yet. Cached per server URL, so calling it in every helper costs one sign-in per server.
+    /// </summary>
+    public static Task<TestAccount> AdminAsync(string baseUrl) =>
+        Admins.GetOrAdd(baseUrl, b => new Lazy<Task<TestAccount>>(() => SignInOrRegisterAdminAsync(b))).Value;
+
+    /// <summary>
+    /// For an in-memory host (WebApplicationFactory's client): signs in or registers the test admin through
+    /// <paramref name="http"/> and returns its bearer token (set it per request, or as the client's default header).
+    /// </summary>
+    public static async Task<string> AdminTokenAsync(HttpClient http)
+    {
+        var token = await http.PostAsJsonAsync("/api/account/token", new { email = TestAdminEmail, password = DefaultPassword });
+        if (token.StatusCode != HttpStatusCode.OK)
+        {
+            await RegisterAsync(http, TestAdminEmail, DefaultPassword, "Test admin", invitation: null);
+            token = await http.PostAsJsonAsync("/api/account/token", new { email = TestAdminEmail, password = DefaultPassword });
+        }
+        if (token.StatusCode != HttpStatusCode.OK)
+            throw new InvalidOperationException($"POST /api/account/token answered {(int)token.StatusCode}: {await token.Content.ReadAsStringAsync()}");
+        return (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>An HttpClient for <paramref name="baseUrl"/> signed in as the server's test admin (<see cref="AdminAsync"/>).</summary>
+    public static async Task<HttpClient> AdminClientAsync(string baseUrl) => (await AdminAsync(baseUrl)).Client(baseUrl);
+
+    private static async Task<TestAccount> SignInOrRegisterAdminAsync(string baseUrl)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        var token = await http.PostAsJsonAsync("/api/account/token", new { email = TestAdminEmail, password = DefaultPassword });
+        if (token.StatusCode == HttpStatusCode.OK) return await SignInAsync(baseUrl, TestAdminEmail, DefaultPassword);
+        return await RegisterFirstAdminAsync(baseUrl, TestAdminEmail, "Test admin");
+    }
 
     /// <summary>Registers the server's first account (it becomes admin and interviewer) and gets its bearer token.</summary>
     public static async Task<TestAccount> RegisterFirstAdminAsync(string baseUrl, string email = "admin@example.com", string displayName = "Admin")

@@ -17,8 +17,8 @@ public sealed class QuestionBrowserTests
         var chromium = RoomBrowserTests.FindChromium();
         await using var server = await ServerProcess.StartAsync(Repo.NewDataDirectory());
         var admin = await TestAccounts.RegisterFirstAdminAsync(server.BaseUrl);
-        using var http = new HttpClient();
-        var room = await (await http.PostAsJsonAsync($"{server.BaseUrl}/api/rooms", new { title = "Bank E2E", language = "python" })).Content.ReadFromJsonAsync<JsonElement>();
+        using var http = admin.Client(server.BaseUrl);
+        var room = await (await http.PostAsJsonAsync("/api/rooms", new { title = "Bank E2E", language = "python" })).Content.ReadFromJsonAsync<JsonElement>();
         var links = room.GetProperty("links");
         var secret = "hidden-" + Guid.NewGuid().ToString("N")[..10];
 

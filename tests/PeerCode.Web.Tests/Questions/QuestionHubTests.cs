@@ -29,7 +29,7 @@ public sealed class QuestionHubTests
         var result = await ScenarioAsync("select", server.BaseUrl, new { questionId, accessToken = ivy.AccessToken });
 
         // Only a signed-in interviewer in the room may pick.
-        result.GetProperty("candidateFailures").EnumerateArray().Select(f => f.GetString()).Should().ContainSingle().Which.Should().Contain("sign-in-required");
+        result.GetProperty("candidateFailures").EnumerateArray().Select(f => f.GetString()).Should().ContainSingle().Which.Should().Contain("interviewers-only");
         result.GetProperty("anonymousFailures").EnumerateArray().Select(f => f.GetString()).Should().ContainSingle().Which.Should().Contain("sign-in-required");
         result.GetProperty("interviewerFailures").EnumerateArray().Should().BeEmpty();
 

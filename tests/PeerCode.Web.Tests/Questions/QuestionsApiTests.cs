@@ -123,7 +123,7 @@ public sealed class QuestionsApiTests
         using var anonymous = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
         (await anonymous.GetAsync("/api/questions")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         (await anonymous.PostAsJsonAsync("/api/questions", TwoSum())).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        var room = await (await anonymous.PostAsJsonAsync("/api/rooms", new { title = "r", language = "python" })).Content.ReadFromJsonAsync<JsonElement>();
+        var room = await (await http.PostAsJsonAsync("/api/rooms", new { title = "r", language = "python" })).Content.ReadFromJsonAsync<JsonElement>();
         (await anonymous.PostAsJsonAsync($"/api/rooms/{room.GetProperty("roomId").GetString()}/question", new { questionId = Guid.NewGuid() }))
             .StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         (await StoredEvents.TypesAsync(server.DataDirectory)).Should().NotContain(t => t.StartsWith("question.") || t == "room.question-selected.v1");
@@ -136,11 +136,23 @@ public sealed class QuestionsApiTests
         var admin = await TestAccounts.RegisterFirstAdminAsync(server.BaseUrl);
         using var http = admin.Client(server.BaseUrl);
         var id = (await (await http.PostAsJsonAsync("/api/questions", TwoSum())).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("questionId").GetString();
-        var room = (await (await http.PostAsJsonAsync("/api/rooms", new { title = "r", language = "java" })).Content.ReadFromJsonAsync<JsonElement>())
-            .GetProperty("roomId").GetString();
+        var created = await (await http.PostAsJsonAsync("/api/rooms", new { title = "r", language = "java" })).Content.ReadFromJsonAsync<JsonElement>();
+        var room = created.GetProperty("roomId").GetString();
+        string Token(string role) => created.GetProperty("links").GetProperty(role).GetString()!.Split('#')[1];
+
+        // The account alone is not enough: the room's interviewer link token goes in X-Room-Token.
+        await ProblemAsync(await http.PostAsJsonAsync($"/api/rooms/{room}/question", new { questionId = id }), HttpStatusCode.Unauthorized, "missing-token");
+        http.DefaultRequestHeaders.Add("X-Room-Token", Token("candidate"));
+        await ProblemAsync(await http.PostAsJsonAsync($"/api/rooms/{room}/question", new { questionId = id }), HttpStatusCode.Forbidden, "interviewer-link-required");
+        http.DefaultRequestHeaders.Remove("X-Room-Token");
+        http.DefaultRequestHeaders.Add("X-Room-Token", "not-a-token");
+        await ProblemAsync(await http.PostAsJsonAsync($"/api/rooms/{room}/question", new { questionId = id }), HttpStatusCode.Unauthorized, "invalid-token");
+        http.DefaultRequestHeaders.Remove("X-Room-Token");
+        http.DefaultRequestHeaders.Add("X-Room-Token", Token("interviewer"));
 
         await ProblemAsync(await http.PostAsJsonAsync($"/api/rooms/{room}/question", new { questionId = Guid.NewGuid() }), HttpStatusCode.NotFound, "question-not-found");
         await ProblemAsync(await http.PostAsJsonAsync($"/api/rooms/{Guid.NewGuid()}/question", new { questionId = id }), HttpStatusCode.NotFound, "room-not-found");
+        (await StoredEvents.TypesAsync(server.DataDirectory, $"room-{Guid.Parse(room!):N}")).Should().NotContain("room.question-selected.v1", "every refusal so far stored nothing");
         await ProblemAsync(await http.PostAsJsonAsync($"/api/rooms/{room}/question", new { }), HttpStatusCode.BadRequest, "question-id-required");
         var view = await JsonAsync(await http.PostAsJsonAsync($"/api/rooms/{room}/question", new { questionId = id }), HttpStatusCode.OK);
         (view.GetProperty("title").GetString(), view.GetProperty("revision").GetInt64()).Should().Be(("Two sum", 0L));

@@ -26,7 +26,7 @@ public sealed class IntegritySignalHubTests
         result.GetProperty("candidateClosed").GetBoolean().Should().BeFalse("a refused signal is not hostile");
 
         using var http = new HttpClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", result.GetProperty("interviewer").GetString());
+        http.DefaultRequestHeaders.Add("X-Room-Token", result.GetProperty("interviewer").GetString());
         var roomId = result.GetProperty("roomId").GetString();
         var state = await http.GetFromJsonAsync<JsonElement>($"{server.BaseUrl}/api/rooms/{roomId}/replay/state");
         var signals = state.GetProperty("signals").EnumerateArray().ToList();

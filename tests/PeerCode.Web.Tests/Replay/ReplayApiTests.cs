@@ -11,6 +11,7 @@ using PeerCode.Application.Rooms;
 using PeerCode.Domain.Crdt;
 using PeerCode.Domain.Rooms;
 using PeerCode.Web.Tests.Rooms;
+using PeerCode.Web.Tests.Accounts;
 using Xunit;
 
 namespace PeerCode.Web.Tests.Replay;
@@ -43,7 +44,9 @@ public sealed class ReplayApiTests : IClassFixture<ReplayApiTests.Interview>
             var dir = Repo.NewDataDirectory();
             Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("PeerCode:DataDirectory", dir));
             Http = Factory.CreateClient();
-            var created = await (await Http.PostAsJsonAsync("/api/rooms", new { title = "Two sum", language = "python" })).Content.ReadFromJsonAsync<JsonElement>();
+            var create = new HttpRequestMessage(HttpMethod.Post, "/api/rooms") { Content = JsonContent.Create(new { title = "Two sum", language = "python" }) };
+            create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TestAccounts.AdminTokenAsync(Http));
+            var created = await (await Http.SendAsync(create)).Content.ReadFromJsonAsync<JsonElement>();
             RoomId = created.GetProperty("roomId").GetGuid();
             string TokenOf(string role) => created.GetProperty("links").GetProperty(role).GetString()!.Split('#')[1];
             (Interviewer, Candidate, Observer) = (TokenOf("interviewer"), TokenOf("candidate"), TokenOf("observer"));
@@ -110,10 +113,10 @@ public sealed class ReplayApiTests : IClassFixture<ReplayApiTests.Interview>
         }
     }
 
-    private Task<HttpResponseMessage> GetAsync(string path, string? bearer)
+    private Task<HttpResponseMessage> GetAsync(string path, string? roomToken)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, $"/api/rooms/{_i.RoomId}/replay/{path}");
-        if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        if (roomToken is not null) request.Headers.Add("X-Room-Token", roomToken);
         return _i.Http.SendAsync(request);
     }
 
@@ -186,7 +189,7 @@ public sealed class ReplayApiTests : IClassFixture<ReplayApiTests.Interview>
     {
         var none = await GetAsync("state", null);
         await ProblemAsync(none, HttpStatusCode.Unauthorized, "token-required");
-        none.Headers.WwwAuthenticate.Should().ContainSingle(h => h.Scheme == "Bearer");
+        none.Headers.WwwAuthenticate.Should().ContainSingle(h => h.Scheme == "RoomToken" && h.Parameter!.Contains("X-Room-Token"));
         await ProblemAsync(await GetAsync("events", "not-a-token-of-this-room"), HttpStatusCode.Unauthorized, "invalid-token");
         await ProblemAsync(await _i.Http.GetAsync($"/api/rooms/{Guid.NewGuid()}/replay/state?token={_i.Interviewer}"), HttpStatusCode.NotFound, "room-not-found");
     }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using FluentAssertions;
 using Microsoft.Playwright;
 using PeerCode.Web.Tests.Rooms;
+using PeerCode.Web.Tests.Accounts;
 using Xunit;
 
 namespace PeerCode.Web.Tests.Replay;
@@ -22,7 +23,7 @@ public sealed class ReplayBrowserTests
     public async Task The_player_plays_an_interview_to_its_end_at_32x_then_seeks_back_with_markers_for_the_paste_focus_loss_and_chat()
     {
         await using var server = await ServerProcess.StartAsync(Repo.NewDataDirectory());
-        using var http = new HttpClient();
+        using var http = await TestAccounts.AdminClientAsync(server.BaseUrl);
         var created = await (await http.PostAsJsonAsync($"{server.BaseUrl}/api/rooms", new { title = "Replay E2E", language = "python" }))
             .Content.ReadFromJsonAsync<JsonElement>();
         var roomId = created.GetProperty("roomId").GetString()!;
@@ -58,7 +59,7 @@ public sealed class ReplayBrowserTests
         {
             await Task.Delay(100);
             var request = new HttpRequestMessage(HttpMethod.Get, $"{server.BaseUrl}/api/rooms/{roomId}/replay/timeline");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", interviewerToken);
+            request.Headers.Add("X-Room-Token", interviewerToken);
             var timeline = await (await http.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
             markers = timeline.GetProperty("markers").EnumerateArray().Select(m => m.GetProperty("kind").GetString()!).ToList();
         }

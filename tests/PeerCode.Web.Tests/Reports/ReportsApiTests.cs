@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using PeerCode.Application.EventStore;
+using PeerCode.Web.Tests.Accounts;
 using Xunit;
 
 namespace PeerCode.Web.Tests.Reports;
@@ -29,6 +30,7 @@ public sealed class ReportsApiTests : IAsyncLifetime
             b.UseSetting("Projections:Mode", "inprocess");
         });
         _http = _factory.CreateClient();
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await PeerCode.Web.Tests.Accounts.TestAccounts.AdminTokenAsync(_http));
         var events = _factory.Services.GetRequiredService<IEventStore>();
         var stream = "room-" + _room.ToString("N");
         var run = Guid.NewGuid();

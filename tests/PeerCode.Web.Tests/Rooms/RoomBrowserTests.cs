@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using FluentAssertions;
 using Microsoft.Playwright;
+using PeerCode.Web.Tests.Accounts;
 using Xunit;
 
 namespace PeerCode.Web.Tests.Rooms;
@@ -14,7 +15,7 @@ public sealed class RoomBrowserTests
     {
         var chromium = FindChromium();
         await using var server = await ServerProcess.StartAsync(Repo.NewDataDirectory());
-        using var http = new HttpClient();
+        using var http = await TestAccounts.AdminClientAsync(server.BaseUrl);
         var created = await (await http.PostAsJsonAsync($"{server.BaseUrl}/api/rooms", new { title = "E2E", language = "python" }))
             .Content.ReadFromJsonAsync<JsonElement>();
         var links = created.GetProperty("links");
@@ -67,7 +68,7 @@ public sealed class RoomBrowserTests
         var server = await ServerProcess.StartAsync(data);
         try
         {
-            using var http = new HttpClient();
+            using var http = await TestAccounts.AdminClientAsync(server.BaseUrl);
             var created = await (await http.PostAsJsonAsync($"{server.BaseUrl}/api/rooms", new { title = "Offline", language = "go" }))
                 .Content.ReadFromJsonAsync<JsonElement>();
             var links = created.GetProperty("links");

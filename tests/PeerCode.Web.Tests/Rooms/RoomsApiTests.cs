@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FluentAssertions;
+using PeerCode.Web.Tests.Accounts;
 using Xunit;
 
 namespace PeerCode.Web.Tests.Rooms;
@@ -12,7 +13,11 @@ public sealed class RoomsApiTests
     public async Task Creating_a_room_returns_three_distinct_role_links_whose_tokens_carry_at_least_128_bits_and_bad_input_gets_problem_details()
     {
         await using var server = await ServerProcess.StartAsync(Repo.NewDataDirectory());
-        using var http = new HttpClient();
+        using var anonymous = new HttpClient();
+        var refused = await anonymous.PostAsJsonAsync($"{server.BaseUrl}/api/rooms", new { title = "Backend", language = "csharp" });
+        refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized, "creating a room needs a signed-in interviewer");
+        refused.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        using var http = await TestAccounts.AdminClientAsync(server.BaseUrl);
 
         var created = await http.PostAsJsonAsync($"{server.BaseUrl}/api/rooms", new { title = "Backend", language = "csharp" });
         created.StatusCode.Should().Be(HttpStatusCode.Created);

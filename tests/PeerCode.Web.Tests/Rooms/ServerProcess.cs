@@ -24,6 +24,8 @@ public sealed class ServerProcess : IAsyncDisposable
     public string BaseUrl { get; }
     public int Port => new Uri(BaseUrl).Port;
     public string DataDirectory { get; }
+    /// <summary>Everything the server printed so far (stdout and stderr: its logs).</summary>
+    public string FullOutput { get { lock (_output) return _output.ToString(); } }
     /// <summary>The last 4,000 characters the server printed (for failure messages).</summary>
     public string Output { get { lock (_output) return _output.Length <= 4000 ? _output.ToString() : _output.ToString(_output.Length - 4000, 4000); } }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using FluentAssertions;
 using Microsoft.Playwright;
 using PeerCode.Web.Tests.Rooms;
+using PeerCode.Web.Tests.Accounts;
 using Xunit;
 
 namespace PeerCode.Web.Tests.Runs;
@@ -14,7 +15,7 @@ public sealed class RunBrowserTests
     public async Task The_candidate_types_code_the_interviewer_presses_Run_and_both_see_the_output_verdict_and_history_while_the_observer_cannot_run()
     {
         await using var server = await ServerProcess.StartAsync(Repo.NewDataDirectory());
-        using var http = new HttpClient();
+        using var http = await TestAccounts.AdminClientAsync(server.BaseUrl);
         var links = (await (await http.PostAsJsonAsync($"{server.BaseUrl}/api/rooms", new { title = "Run E2E", language = "python" }))
             .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("links");
 

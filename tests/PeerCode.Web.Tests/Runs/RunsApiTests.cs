@@ -92,7 +92,7 @@ public sealed class RunsApiTests(RunsServer fx) : IClassFixture<RunsServer>
             HttpStatusCode.BadRequest, "test-invalid", "name");
         await ExpectProblemAsync(RunsTestKit.Client(fx.Server.BaseUrl, tokens.GetProperty("observer").GetString()).PostAsJsonAsync(url, new { language = "python" }),
             HttpStatusCode.Forbidden, "observer-cannot-run", "Observers");
-        await ExpectProblemAsync(RunsTestKit.Client(fx.Server.BaseUrl, null).PostAsJsonAsync(url, new { language = "python" }), HttpStatusCode.Unauthorized, "missing-token", "Bearer");
+        await ExpectProblemAsync(RunsTestKit.Client(fx.Server.BaseUrl, null).PostAsJsonAsync(url, new { language = "python" }), HttpStatusCode.Unauthorized, "missing-token", "X-Room-Token");
         await ExpectProblemAsync(RunsTestKit.Client(fx.Server.BaseUrl, "wrong").PostAsJsonAsync(url, new { language = "python" }), HttpStatusCode.Unauthorized, "invalid-token");
         await ExpectProblemAsync(interviewer.PostAsJsonAsync($"/api/rooms/{Guid.NewGuid():N}/runs", new { language = "python" }), HttpStatusCode.NotFound, "room-not-found");
 

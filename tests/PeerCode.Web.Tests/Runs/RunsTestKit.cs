@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using FluentAssertions;
 using PeerCode.Application.EventStore;
@@ -11,7 +10,7 @@ using PeerCode.Web.Tests.Rooms;
 
 namespace PeerCode.Web.Tests.Runs;
 
-/// <summary>Helpers of the run tests: the Node run scenarios (tests/hub-client/runs.mjs), REST calls with a room token, the room stream's run events.</summary>
+/// <summary>Helpers of the run tests: the Node run scenarios (tests/hub-client/runs.mjs), REST calls with a room token (header X-Room-Token), the room stream's run events.</summary>
 public static class RunsTestKit
 {
     public static async Task<JsonElement> ScenarioAsync(string scenario, string baseUrl, object? args = null)
@@ -36,7 +35,7 @@ public static class RunsTestKit
     public static HttpClient Client(string baseUrl, string? token)
     {
         var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-        if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (token is not null) http.DefaultRequestHeaders.Add("X-Room-Token", token);
         return http;
     }
 

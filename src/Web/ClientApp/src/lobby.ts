@@ -1,12 +1,17 @@
 import { LANGUAGES } from './languages';
+import { api, currentAccount, isInterviewer, problemText, renderAccountBar } from './account';
 
 interface Created { roomId: string; links: { interviewer: string; candidate: string; observer: string } }
 
-export function renderLobby(app: HTMLElement): void {
+export async function renderLobby(app: HTMLElement): Promise<void> {
+  const account = await currentAccount();
   app.innerHTML = `
     <main class="lobby">
+      <nav id="account" class="account-bar"></nav>
       <h1>PeerCode</h1>
       <p><a href="/questions">Question bank</a> (interviewers)</p>
+      <p id="signin-needed" class="muted" hidden>Creating a room needs a signed-in interviewer: <a href="/signin">sign in</a>.
+        Candidates and observers need no account: they open the link they were sent.</p>
       <form id="create">
         <label>Title <input name="title" required maxlength="200" value="Interview"></label>
         <label>Language <select name="language">${LANGUAGES.map((l) => `<option value="${l.id}">${l.label}</option>`).join('')}</select></label>
@@ -19,20 +24,20 @@ export function renderLobby(app: HTMLElement): void {
         <ul></ul>
       </section>
     </main>`;
+  renderAccountBar(app.querySelector('#account')!, account);
   const form = app.querySelector<HTMLFormElement>('#create')!;
+  if (!isInterviewer(account)) {
+    form.hidden = true;
+    app.querySelector<HTMLElement>('#signin-needed')!.hidden = false;
+  }
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const data = new FormData(form);
     const error = app.querySelector<HTMLElement>('#error')!;
     error.textContent = '';
-    const res = await fetch('/api/rooms', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: data.get('title'), language: data.get('language') }),
-    });
+    const res = await api('POST', '/api/rooms', { title: data.get('title'), language: data.get('language') });
     if (!res.ok) {
-      const problem = await res.json().catch(() => ({}));
-      error.textContent = problem.detail ?? `The room was not created (${res.status}).`;
+      error.textContent = await problemText(res, 'The room was not created');
       return;
     }
     const created = (await res.json()) as Created;

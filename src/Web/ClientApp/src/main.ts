@@ -12,6 +12,12 @@ if (replay) {
 } else if (match) {
   // The room (and Monaco with it) loads only when a room is opened, so the lobby stays light.
   import('./room').then(({ renderRoom }) => renderRoom(app, match[1], location.hash.slice(1)));
+} else if (location.pathname === '/signin') {
+  import('./account').then(({ renderSignIn }) => renderSignIn(app));
+} else if (location.pathname === '/signup') {
+  import('./account').then(({ renderSignUp }) => renderSignUp(app, location.hash.slice(1)));
+} else if (location.pathname === '/admin') {
+  import('./account').then(async ({ renderAdmin, currentAccount }) => renderAdmin(app, await currentAccount()));
 } else {
-  renderLobby(app);
+  void renderLobby(app);
 }

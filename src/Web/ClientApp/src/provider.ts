@@ -9,7 +9,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import type { RunUpdate } from './runs';
 import type { RoomQuestion } from './question-panel';
-import { antiforgery } from './api';
+import { antiforgeryToken } from './account';
 
 export type Status = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -91,7 +91,7 @@ export class HubProvider {
     for (let attempt = 0; !this.stopped; attempt++) {
       this.setStatus(attempt === 0 && !this.joined ? 'connecting' : 'reconnecting');
       try {
-        this.hubHeaders['X-CSRF-TOKEN'] = await antiforgery(true).catch(() => '');
+        this.hubHeaders['X-CSRF-TOKEN'] = await antiforgeryToken().catch(() => '');
         await this.connection.start();
         await this.join();
         return;

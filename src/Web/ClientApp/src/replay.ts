@@ -73,7 +73,7 @@ export function renderReplay(app: HTMLElement, roomId: string, hash: string): vo
     <style id="replay-cursor-styles"></style>`;
   const $ = <T extends HTMLElement>(sel: string) => app.querySelector<T>(sel)!;
   const api = (path: string) => `/api/rooms/${roomId}/replay/${path}`;
-  const headers = { Authorization: `Bearer ${token}` };
+  const headers = { "X-Room-Token": token };
   $<HTMLAnchorElement>('#export-md').href = `${api('summary.md')}?token=${encodeURIComponent(token)}`;
   $<HTMLAnchorElement>('#export-html').href = `${api('summary.html')}?token=${encodeURIComponent(token)}`;
 

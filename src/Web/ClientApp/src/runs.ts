@@ -60,7 +60,7 @@ export class RunsPanel {
   /** Fills the history with the room's earlier runs (GET /api/rooms/{roomId}/runs); runs seen live are kept as they are. */
   async loadHistory(roomId: string, token: string): Promise<void> {
     try {
-      const res = await fetch(`/api/rooms/${encodeURIComponent(roomId)}/runs`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`/api/rooms/${encodeURIComponent(roomId)}/runs`, { headers: { "x-room-token": token } });
       if (!res.ok) return;
       const reports = (await res.json()) as RunReport[];
       const known = new Map(this.runs);

@@ -1,8 +1,10 @@
 import { showError, cell } from './api.js';
 
 async function rebuild(names) {
+  // Signed in with the browser's cookie: a change needs the antiforgery token (docs/protocol.md, Accounts).
+  const antiforgery = await fetch('/api/account/antiforgery').then((r) => r.json());
   const response = await fetch('/api/admin/projections/rebuild', {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ projections: names }),
+    method: 'POST', headers: { 'content-type': 'application/json', 'X-CSRF-TOKEN': antiforgery.token }, body: JSON.stringify({ projections: names }),
   });
   if (!response.ok) throw new Error((await response.json()).detail);
   await refresh();
