@@ -62,13 +62,13 @@ public static class QuestionRules
 
     public static QuestionDecision Decide(IQuestionCommand command, QuestionState state) => command switch
     {
-        CreateQuestion c when state.Exists => QuestionDecision.Refuse(QuestionError.AlreadyExists),
+        CreateQuestion when state.Exists => QuestionDecision.Refuse(QuestionError.AlreadyExists),
         CreateQuestion c => Validate(c.Draft, c.Languages) is var (content, errors) && errors.Count > 0
             ? QuestionDecision.Refuse([.. errors])
             : QuestionDecision.Accept(new QuestionCreated(c.QuestionId, content!.Title, content.Difficulty, content.Categories, content.Tags,
                 content.Description, content.StarterCode, content.Tests, c.By, c.At)),
         _ when !state.Exists => QuestionDecision.Refuse(QuestionError.NotFound),
-        EditQuestion e when state.Archived => QuestionDecision.Refuse(new QuestionError("question-archived", null,
+        EditQuestion when state.Archived => QuestionDecision.Refuse(new QuestionError("question-archived", null,
             "This question is archived; restore it (POST /api/questions/{id}/restore) before editing it.")),
         EditQuestion e => Validate(e.Draft, e.Languages) is var (content, errors) && errors.Count > 0
             ? QuestionDecision.Refuse([.. errors])

@@ -67,7 +67,7 @@ public sealed class QuestionBankReader(IReadModelStore store)
         var delay = TimeSpan.FromMilliseconds(10);
         while (true)
         {
-            var checkpoint = await Checkpoints.LoadAsync(store, "questions", ct);
+            var checkpoint = await Checkpoints.LoadAsync(store, QuestionsProjection.ProjectionName, ct);
             if (checkpoint.Position >= globalPosition) return true;
             if (DateTimeOffset.UtcNow >= deadline) return false;
             await Task.Delay(delay, ct);

@@ -59,7 +59,9 @@ public sealed class QuestionsProjection : Projection
     private static readonly TableMap<QuestionLabelRow> LabelTable = new("question_labels", nameof(QuestionLabelRow.QuestionId), nameof(QuestionLabelRow.Kind), nameof(QuestionLabelRow.Label));
     private static readonly TableMap<QuestionAttemptRow> AttemptTable = new("question_attempts", nameof(QuestionAttemptRow.RoomId));
 
-    public override string Name => "questions";
+    public const string ProjectionName = "questions";
+
+    public override string Name => ProjectionName;
 
     public override IReadOnlyList<string> EventTypes { get; } =
     [

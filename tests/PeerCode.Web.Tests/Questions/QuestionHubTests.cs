@@ -71,6 +71,13 @@ public sealed class QuestionHubTests
         (selected.QuestionId.ToString(), selected.Revision, selected.By).Should().Be((questionId, 0L, ivy.AccountId.ToString("D")));
         var seed = events.OfType<DocumentUpdated>().Should().ContainSingle(u => u.ParticipantId == RoomRules.ServerParticipantId).Subject;
         events.IndexOf(seed).Should().BeGreaterThan(events.IndexOf(selected));
+
+        // Replay marks the moment the question was picked.
+        using var replay = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        replay.DefaultRequestHeaders.Add("X-Room-Token", result.GetProperty("tokens").GetProperty("interviewer").GetString());
+        var timeline = await replay.GetFromJsonAsync<JsonElement>($"/api/rooms/{roomId:N}/replay/timeline");
+        timeline.GetProperty("markers").EnumerateArray().Where(m => m.GetProperty("kind").GetString() == "question")
+            .Select(m => m.GetProperty("label").GetString()).Should().Equal("Question: Two sum");
     }
 
     private static async Task<JsonElement> ScenarioAsync(string scenario, string baseUrl, object args)
