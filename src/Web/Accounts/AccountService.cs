@@ -114,26 +114,41 @@ public sealed class AccountService(
 
     /// <summary>
     /// Every account and open invitation, folded from the account streams. A hiring team has tens to hundreds of accounts
-    /// with a handful of events each, so this fold is cheap; a read model would pay off only for far more.
+    /// with a handful of events each, and the admin list must show a registration at once, so this is a fold kept in
+    /// memory rather than a projection: the first call reads the store's account events once, later calls only what was
+    /// appended after the last position seen (the store filters by stream prefix; it still walks the newer room events).
     /// </summary>
     public async Task<(IReadOnlyList<UserRow> Users, IReadOnlyList<InvitationRow> Invitations)> UsersAsync(CancellationToken ct)
     {
-        var states = new Dictionary<Guid, (AccountState State, DateTimeOffset? RegisteredAt, DateTimeOffset? InvitedAt)>();
-        await foreach (var r in store.ReadAllAsync(0, Direction.Forwards, int.MaxValue, EventFilter.StreamPrefix(AccountEventTypes.StreamPrefix), ct))
+        await _directoryLock.WaitAsync(ct);
+        try
         {
-            if (AccountEventCodec.Decode(r) is not { } e) continue;
-            var (state, registeredAt, invitedAt) = states.GetValueOrDefault(e.AccountId, (AccountState.Initial, null, null));
-            states[e.AccountId] = (AccountState.Evolve(state, e), e is AccountRegistered ? e.At : registeredAt, e is AccountInvited ? e.At : invitedAt);
+            await foreach (var r in store.ReadAllAsync(_directoryPosition + 1, Direction.Forwards, int.MaxValue,
+                               EventFilter.StreamPrefix(AccountEventTypes.StreamPrefix), ct))
+            {
+                _directoryPosition = r.GlobalPosition;
+                if (AccountEventCodec.Decode(r) is not { } e) continue;
+                var (state, registeredAt, invitedAt) = _directory.GetValueOrDefault(e.AccountId, (AccountState.Initial, null, null));
+                _directory[e.AccountId] = (AccountState.Evolve(state, e), e is AccountRegistered ? e.At : registeredAt, e is AccountInvited ? e.At : invitedAt);
+            }
+            var now = clock.GetUtcNow();
+            var users = _directory.Values.Where(s => s.State.Registered)
+                .Select(s => new UserRow(s.State.AccountId, s.State.Email, s.State.DisplayName, s.State.Roles, s.RegisteredAt!.Value, s.State.LockedAt(now)))
+                .OrderBy(u => u.RegisteredAt).ToList();
+            var invitations = _directory.Values.Where(s => !s.State.Registered && s.State.Invitation is { } i && i.ExpiresAt > now)
+                .Select(s => new InvitationRow(s.State.Invitation!.Email, s.State.Invitation.Role, s.State.Invitation.ExpiresAt, s.InvitedAt!.Value))
+                .OrderBy(i => i.InvitedAt).ToList();
+            return (users, invitations);
         }
-        var now = clock.GetUtcNow();
-        var users = states.Values.Where(s => s.State.Registered)
-            .Select(s => new UserRow(s.State.AccountId, s.State.Email, s.State.DisplayName, s.State.Roles, s.RegisteredAt!.Value, s.State.LockedAt(now)))
-            .OrderBy(u => u.RegisteredAt).ToList();
-        var invitations = states.Values.Where(s => !s.State.Registered && s.State.Invitation is { } i && i.ExpiresAt > now)
-            .Select(s => new InvitationRow(s.State.Invitation!.Email, s.State.Invitation.Role, s.State.Invitation.ExpiresAt, s.InvitedAt!.Value))
-            .OrderBy(i => i.InvitedAt).ToList();
-        return (users, invitations);
+        finally
+        {
+            _directoryLock.Release();
+        }
     }
+
+    private readonly SemaphoreSlim _directoryLock = new(1, 1);
+    private readonly Dictionary<Guid, (AccountState State, DateTimeOffset? RegisteredAt, DateTimeOffset? InvitedAt)> _directory = new();
+    private long _directoryPosition = -1;
 
     private Task<StreamDecider.Loaded<AccountState>> LoadAsync(Guid accountId, CancellationToken ct) =>
         StreamDecider.LoadAsync<AccountState, IAccountEvent>(store, AccountEventTypes.StreamOf(accountId), AccountState.Initial, AccountState.Evolve,

@@ -101,7 +101,10 @@ public sealed class CookieRequestForgeryGuard(RequestDelegate next, IAntiforgery
     {
         var method = http.Request.Method;
         var changes = HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);
-        if (changes && http.User.Identity?.IsAuthenticated == true && !AccountsModule.IsBearerRequest(http))
+        // SignalR's negotiate POST (/hubs/...) carries no antiforgery header; the cookie is SameSite=Strict, so a cross-site
+        // page cannot make the browser send it there, and the hub's acts are authorized by the room link token anyway.
+        if (changes && http.User.Identity?.IsAuthenticated == true && !AccountsModule.IsBearerRequest(http)
+            && !http.Request.Path.StartsWithSegments("/hubs"))
         {
             try
             {

@@ -70,17 +70,20 @@ public sealed class SecurityTests
         // Hub: three chats and two runs from one client address; the limit's excess fails as "rate-limited" before anything is recorded.
         var cases = Enumerable.Range(0, 3).Select(i => new { key = $"chat{i}", accessToken = (string?)null, roomId = roomId.ToString("N"),
                 linkToken = Token("candidate"), method = "SendChat", args = new object?[] { $"hello {i}" } })
+            // The same address signed in with an account: its own bucket, which shows the hub sees Context.User from access_token.
+            .Append(new { key = "chat-signed-in", accessToken = (string?)admin.AccessToken, roomId = roomId.ToString("N"),
+                linkToken = Token("interviewer"), method = "SendChat", args = new object?[] { "from an account" } })
             .Concat(Enumerable.Range(0, 2).Select(i => new { key = $"run{i}", accessToken = (string?)admin.AccessToken, roomId = roomId.ToString("N"),
                 linkToken = Token("interviewer"), method = "RequestRun", args = new object?[] { "python", null, null } }))
             .ToList();
         var results = await NodeScript.RunAsync("matrix.mjs", server.BaseUrl, new { cases });
         string?[] Codes(string prefix) => cases.Where(c => c.key.StartsWith(prefix)).Select(c => results.GetProperty(c.key).GetProperty("code").GetString()).ToArray();
-        Codes("chat").Should().BeEquivalentTo(new string?[] { null, null, "rate-limited" });
+        Codes("chat").Should().BeEquivalentTo(new string?[] { null, null, "rate-limited", null });
         Codes("run").Should().BeEquivalentTo(new string?[] { null, "rate-limited" });
         var chats = 0;
         await using (var store = new SqliteEventStore(new EventStoreOptions { DataDirectory = server.DataDirectory }))
             await foreach (var r in store.ReadStreamAsync(RoomEventTypes.StreamOf(roomId), 0, Direction.Forwards, int.MaxValue))
                 if (RoomEventCodec.Decode(r) is ChatMessagePosted) chats++;
-        chats.Should().Be(2, "the refused chat was never recorded");
+        chats.Should().Be(3, "the refused chat was never recorded");
     }
 }
