@@ -7,7 +7,7 @@ export interface Problem { title?: string; detail?: string; code?: string; error
 let csrf: Promise<string> | null = null;
 
 /** The antiforgery token of the current sign-in state (fetched once; forgotten on sign-in and sign-out, since it is bound to the user). */
-export function antiforgeryToken(): Promise<string> {
+function antiforgeryToken(): Promise<string> {
   csrf ??= fetch('/api/account/antiforgery', { credentials: 'same-origin' })
     .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`antiforgery ${r.status}`))))
     .then((b: { token: string }) => b.token);

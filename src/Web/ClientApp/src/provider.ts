@@ -9,7 +9,6 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import type { RunUpdate } from './runs';
 import type { RoomQuestion } from './question-panel';
-import { antiforgeryToken } from './account';
 
 export type Status = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -46,9 +45,6 @@ export class HubProvider {
   joined: JoinResult | null = null;
   private readonly connection: signalR.HubConnection;
   private stopped = false;
-  // Sent with the hub's negotiate POST: for a signed-in user (sign-in cookie) it is a cookie-authenticated change, which
-  // needs the antiforgery token. Filled before each connection attempt; SignalR reads this object on every request.
-  private readonly hubHeaders: Record<string, string> = {};
 
   constructor(
     readonly doc: Y.Doc,
@@ -59,7 +55,7 @@ export class HubProvider {
   ) {
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.connection = new signalR.HubConnectionBuilder()
-      .withUrl('/hubs/room', { headers: this.hubHeaders })
+      .withUrl('/hubs/room')
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => backoffMs(ctx.previousRetryCount) })
       .configureLogging(signalR.LogLevel.Warning)
       .build();
@@ -91,7 +87,6 @@ export class HubProvider {
     for (let attempt = 0; !this.stopped; attempt++) {
       this.setStatus(attempt === 0 && !this.joined ? 'connecting' : 'reconnecting');
       try {
-        this.hubHeaders['X-CSRF-TOKEN'] = await antiforgeryToken().catch(() => '');
         await this.connection.start();
         await this.join();
         return;
