@@ -9,6 +9,7 @@ using PeerCode.Web.Reports;
 using PeerCode.Web.Health;
 using PeerCode.Web.Interviews;
 using PeerCode.Web.Notes;
+using PeerCode.Web.Questions;
 using PeerCode.Web.Replay;
 using PeerCode.Web.Rooms;
 using PeerCode.Web.Runs;
@@ -48,6 +49,7 @@ public static class WebApp
         builder.Services.AddPeerCodeAccounts(builder.Configuration);
         builder.Services.AddPeerCodeInterviews(builder.Configuration);
         builder.Services.AddPeerCodeSecurity(builder.Configuration);
+        builder.Services.AddPeerCodeQuestions();
 
         var app = builder.Build();
         app.UsePeerCodeSecurityHeaders();
@@ -64,6 +66,7 @@ public static class WebApp
         app.MapReportsApi();
         app.MapProjectionsAdminApi();
         app.MapRooms();
+        app.MapQuestions();
         app.MapReplayApi();
         app.MapNotesApi();
         // The browser app (built by ClientApp into wwwroot/app): the lobby at / and a room at /r/{id}.

@@ -96,6 +96,7 @@ export class PeerClient {
     this.conn = new signalR.HubConnectionBuilder()
       .withUrl(`${this.base}/hubs/room`, {
         transport: signalR.HttpTransportType.WebSockets, skipNegotiation: true,
+        // A signed-in user's bearer token (set c.accessToken before connect), as the browser's accessTokenFactory passes it.
         ...(this.accessToken ? { accessTokenFactory: () => this.accessToken } : {}),
       })
       .configureLogging(signalR.LogLevel.None)

@@ -74,6 +74,9 @@ public sealed class ReplayFold
                 Language = l.Language;
                 _markers.Add(new(e.Revision, e.RecordedAt, "language", $"{NameOf(l.ParticipantId)} switched to {l.Language}", null));
                 break;
+            case QuestionSelected q:
+                _markers.Add(new(e.Revision, e.RecordedAt, "question", $"Question: {Shorten(q.Title)}", null));
+                break;
             case ChatMessagePosted m:
                 _chat.Add(new ReplayChat(m.MessageId, m.ParticipantId, m.Name, m.Text, m.At, e.Revision));
                 _markers.Add(new(e.Revision, e.RecordedAt, "chat", $"{m.Name}: {Shorten(m.Text)}", null));

@@ -1,3 +1,4 @@
+using PeerCode.Application.Questions;
 using PeerCode.Domain.Rooms;
 using PeerCode.Domain.Runs;
 
@@ -26,6 +27,8 @@ public interface IRoomClients
 
     /// <summary>A private note, to the room's interviewer connections only (never to candidates or observers).</summary>
     Task NoteAsync(Guid roomId, NoteView note);
+    /// <summary>The room's question, as interviewers see it and as candidates and observers see it (no hidden tests).</summary>
+    Task QuestionAsync(Guid roomId, RoomQuestionView forInterviewers, RoomQuestionView forParticipants);
 }
 
 public static class RoomViews

@@ -13,6 +13,10 @@ public sealed record UpdateAwareness(
     DateTimeOffset At) : IRoomCommand;
 public sealed record PostChat(Guid MessageId, Guid ParticipantId, string Text, DateTimeOffset At) : IRoomCommand;
 public sealed record ChangeLanguage(Guid ParticipantId, string Language, DateTimeOffset At) : IRoomCommand;
+/// <summary>Puts a bank question into the room: by an interviewer in the room (<paramref name="ParticipantId"/>) or, when null, by a signed-in interviewer outside it.</summary>
+public sealed record SelectQuestion(Guid QuestionId, string Title, long Revision, Guid? ParticipantId, string? By, DateTimeOffset At) : IRoomCommand;
+/// <summary>The server writes into the document itself (a question's starter code): recorded as a DocumentUpdated of <see cref="RoomRules.ServerParticipantId"/>.</summary>
+public sealed record SeedDocument(byte[] Update, long ClientId, DateTimeOffset At) : IRoomCommand;
 public sealed record TakeSnapshot(byte[] State, byte[] StateVector, long CoversRevision, DateTimeOffset At) : IRoomCommand;
 
 /// <summary>Why a room refused a command: a stable <paramref name="Code"/> for programs and a message a person can act on.</summary>
@@ -38,6 +42,9 @@ public static class RoomRules
     public const int MaxTitleLength = 200;
     public const int MaxNameLength = 60;
     public const int MaxChatLength = 2000;
+
+    /// <summary>The participant id of edits the server makes itself (starter code); no participant ever has it.</summary>
+    public static readonly Guid ServerParticipantId = Guid.Empty;
 
     /// <summary>The editor languages a room can be set to (Monaco's ids).</summary>
     public static readonly IReadOnlySet<string> Languages = new HashSet<string>(StringComparer.Ordinal)
@@ -66,7 +73,9 @@ public static class RoomRules
             ?? (Languages.Contains(l.Language)
                 ? RoomDecision.Accept(new LanguageChanged(l.Language, l.ParticipantId, l.At))
                 : RoomDecision.Refuse(UnknownLanguage(l.Language))),
+        SeedDocument s => RoomDecision.Accept(new DocumentUpdated(s.Update, s.ClientId, ServerParticipantId, s.At)),
         TakeSnapshot s => RoomDecision.Accept(new DocumentSnapshotTaken(s.State, s.StateVector, s.CoversRevision, s.At)),
+        SelectQuestion q => Select(q, state),
         ReportPaste p => IntegritySignalRules.Decide(p, state),
         ReportFocus f => IntegritySignalRules.Decide(f, state),
         AssignInterviewers a => RoomAccess.Decide(a, state),
@@ -108,6 +117,20 @@ public static class RoomRules
         if (text.Length > MaxChatLength)
             return RoomDecision.Refuse(new("chat-too-long", $"A chat message holds at most {MaxChatLength} characters; this one has {text.Length}."));
         return RoomDecision.Accept(new ChatMessagePosted(c.MessageId, c.ParticipantId, state.Participants[c.ParticipantId].Name, text, c.At));
+    }
+
+    public static RoomError InterviewersOnly =>
+        new("interviewers-only", "Only an interviewer can pick the room's question; join with the interviewer link.");
+
+    private static RoomDecision Select(SelectQuestion q, RoomState state)
+    {
+        if (q.ParticipantId is { } participant)
+        {
+            if (Member(state, participant) is { } err) return RoomDecision.Refuse(err);
+            if (state.Participants[participant].Role != ParticipantRole.Interviewer) return RoomDecision.Refuse(InterviewersOnly);
+        }
+        if (state.Question is { } current && current.QuestionId == q.QuestionId && current.Revision == q.Revision) return RoomDecision.Accept();
+        return RoomDecision.Accept(new QuestionSelected(q.QuestionId, q.Title, q.Revision, q.ParticipantId, q.By, q.At));
     }
 
     private static RoomError? Member(RoomState state, Guid participantId) =>

@@ -41,6 +41,14 @@ public sealed record LanguageChanged(string Language, Guid ParticipantId, DateTi
 /// </summary>
 public sealed record DocumentSnapshotTaken(byte[] State, byte[] StateVector, long CoversRevision, DateTimeOffset At) : IRoomEvent;
 
+/// <summary>
+/// The room's question (from the bank) is now <paramref name="QuestionId"/> at its stream revision <paramref name="Revision"/>
+/// (later edits of the question do not change what this room asked). <paramref name="ParticipantId"/> is the interviewer
+/// in the room who picked it, or null when it was picked outside the room (REST, an interview scheduled with a question);
+/// <paramref name="By"/> is the signed-in account that picked it, when known.
+/// </summary>
+public sealed record QuestionSelected(Guid QuestionId, string Title, long Revision, Guid? ParticipantId, string? By, DateTimeOffset At) : IRoomEvent;
+
 /// <summary>The stable wire names (the event store's type column). Never rename one.</summary>
 public static class RoomEventTypes
 {
@@ -64,6 +72,7 @@ public static class RoomEventTypes
         ["room.link-issued.v1"] = typeof(LinkIssued),
         ["room.link-revoked.v1"] = typeof(LinkRevoked),
         ["room.private-note-posted.v1"] = typeof(PrivateNotePosted),
+        ["room.question-selected.v1"] = typeof(QuestionSelected),
     };
 
     public static readonly IReadOnlyDictionary<Type, string> ByType = ByName.ToDictionary(p => p.Value, p => p.Key);

@@ -2,6 +2,9 @@ using System.Collections.Immutable;
 
 namespace PeerCode.Domain.Rooms;
 
+/// <summary>The bank question the room asks, at the revision it was picked at.</summary>
+public sealed record RoomQuestion(Guid QuestionId, long Revision);
+
 public sealed record Participant(Guid ParticipantId, string Name, ParticipantRole Role, string Color, bool Online);
 
 /// <summary>What decisions about a room need to know. Folded from the stream with <see cref="Evolve"/>.</summary>
@@ -15,7 +18,8 @@ public sealed record RoomState(
     int UpdatesSinceSnapshot,
     ImmutableDictionary<ParticipantRole, RoomLink> Links,
     ImmutableList<string> RetiredTokenHashes,
-    ImmutableHashSet<Guid>? Interviewers)
+    ImmutableHashSet<Guid>? Interviewers,
+    RoomQuestion? Question = null)
 {
     public static readonly RoomState Initial = new(false, Guid.Empty, "", "", null, ImmutableDictionary<Guid, Participant>.Empty, 0,
         ImmutableDictionary<ParticipantRole, RoomLink>.Empty, ImmutableList<string>.Empty, null);
@@ -49,6 +53,7 @@ public sealed record RoomState(
         DocumentUpdated => state with { UpdatesSinceSnapshot = state.UpdatesSinceSnapshot + 1 },
         DocumentSnapshotTaken => state with { UpdatesSinceSnapshot = 0 },
         LanguageChanged l => state with { Language = l.Language },
+        QuestionSelected q => state with { Question = new RoomQuestion(q.QuestionId, q.Revision) },
         _ => state,
     };
 

@@ -46,6 +46,21 @@ public sealed class RoomDocument
 
     public byte[] EncodeStateVector() => _doc.EncodeStateVector();
 
+    /// <summary>
+    /// A Yjs update, made by the server's own CRDT engine as Yjs client <paramref name="clientId"/>, that inserts
+    /// <paramref name="text"/> at the start of the shared text; null when the document already holds text or the client
+    /// id was already used here. The update is not applied: it goes through the same append as any edit first.
+    /// </summary>
+    public RoomDocument.CheckedUpdate? SeedUpdate(string text, uint clientId)
+    {
+        if (Text().Length > 0 || text.Length == 0 || _doc.GetStateVector().Clocks.ContainsKey(clientId)) return null;
+        var writer = new Doc(clientId, gc: true);
+        writer.ApplyUpdate(_doc.EncodeStateAsUpdate());
+        var before = writer.EncodeStateVector();
+        writer.GetText(TextName).Insert(0, text);
+        return Check(writer.EncodeStateAsUpdate(before));
+    }
+
     /// <summary>Everything a peer with <paramref name="stateVector"/> lacks, as one update (the sync step 2 payload).</summary>
     public byte[] DiffFor(byte[] stateVector)
     {

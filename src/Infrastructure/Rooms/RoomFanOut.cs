@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PeerCode.Application.EventStore;
+using PeerCode.Application.Questions;
 using PeerCode.Application.Rooms;
 using PeerCode.Application.Runs;
 using PeerCode.Domain.Rooms;
@@ -13,7 +14,8 @@ namespace PeerCode.Infrastructure.Rooms;
 /// this process has loaded, which send them to their connections. The store is the only thing processes share.
 /// </summary>
 public sealed class RoomFanOut(
-    IEventStore store, RoomRegistry registry, IRoomClients clients, NodeIdentity node, TimeProvider clock, IOptions<RoomOptions> options, ILogger<RoomFanOut> log)
+    IEventStore store, RoomRegistry registry, IRoomClients clients, QuestionStore questions, NodeIdentity node, TimeProvider clock,
+    IOptions<RoomOptions> options, ILogger<RoomFanOut> log)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
@@ -41,6 +43,13 @@ public sealed class RoomFanOut(
         }
     }
 
+    private async Task QuestionAsync(LiveRoom room, QuestionSelected selected)
+    {
+        var question = await questions.LoadAsync(selected.QuestionId, CancellationToken.None, selected.Revision);
+        if (question.Exists)
+            await clients.QuestionAsync(room.RoomId, QuestionViews.ForRoom(question, interviewer: true), QuestionViews.ForRoom(question, interviewer: false));
+    }
+
     private Task SendAsync(LiveRoom room, RecordedEvent recorded) =>
         RunEventSerializer.Deserialize(recorded.Type, recorded.Data.Span) is { } run ? clients.RunAsync(room.RoomId, run) : RoomEventCodec.Decode(recorded) switch
     {
@@ -50,6 +59,7 @@ public sealed class RoomFanOut(
         PrivateNotePosted n => clients.NoteAsync(room.RoomId, RoomViews.Note(n)), // interviewer connections only
         ParticipantJoined or ParticipantLeft => clients.PresenceAsync(room.RoomId, room.Presence(clock.GetUtcNow(), options.Value.IdleAfter)),
         LanguageChanged l => clients.LanguageAsync(room.RoomId, l.Language, l.ParticipantId),
+        QuestionSelected q => QuestionAsync(room, q),
         _ => Task.CompletedTask,
     };
 }

@@ -19,8 +19,14 @@ public sealed class RoomActException(RoomError error, bool hostile = false) : Ex
 public sealed record JoinedRoom(Guid RoomId, Guid ParticipantId, string Role, string Color, IReadOnlyList<PresenceParticipant> Participants,
     IReadOnlyList<byte[]> Greeting, bool PresenceChanged);
 
-/// <summary>The code to run and who asks for it (<paramref name="RequestedBy"/>: a participant id, or "api:{role}" for REST).</summary>
-public sealed record RunSource(Guid RoomId, string RequestedBy, ParticipantRole Role, string Code);
+/// <summary>
+/// The code to run and who asks for it (<paramref name="RequestedBy"/>: a participant id, or "api:{role}" for REST), and the
+/// room's question (whose tests a run without tests of its own uses).
+/// </summary>
+public sealed record RunSource(Guid RoomId, string RequestedBy, ParticipantRole Role, string Code, RoomQuestion? Question = null);
+
+/// <summary>A joined connection's room, participant and role.</summary>
+public sealed record RoomConnection(LiveRoom Room, Guid ParticipantId, ParticipantRole Role);
 
 /// <summary>
 /// The room use cases of connected clients. Every act is decided against the room's state, appended durably, then
@@ -161,7 +167,8 @@ public sealed class RoomSessions(
     {
         var session = SessionOf(connectionId);
         if (session.Role == ParticipantRole.Observer) throw new RoomActException(ObserverCannotRun);
-        return new RunSource(session.Room.RoomId, session.ParticipantId.ToString("N"), session.Role, await session.Room.WithGateAsync(d => d.Text()));
+        return new RunSource(session.Room.RoomId, session.ParticipantId.ToString("N"), session.Role, await session.Room.WithGateAsync(d => d.Text()),
+            session.Room.State.Question);
     }
 
     /// <summary>The same for a REST caller with a room link token and/or a signed-in account (the room is loaded, caught up and released).</summary>
@@ -174,7 +181,7 @@ public sealed class RoomSessions(
             if (refused is not null) throw new RoomActException(refused);
             var role = resolved!.Value;
             if (role == ParticipantRole.Observer) throw new RoomActException(ObserverCannotRun);
-            return new RunSource(roomId, "api:" + RoomViews.RoleName(role), role, await room.WithGateAsync(d => d.Text()));
+            return new RunSource(roomId, "api:" + RoomViews.RoleName(role), role, await room.WithGateAsync(d => d.Text()), room.State.Question);
         }
         finally
         {
@@ -184,6 +191,13 @@ public sealed class RoomSessions(
 
     public static readonly RoomError ObserverCannotRun =
         new("observer-cannot-run", "Observers can watch runs but not start them; ask the interviewer or the candidate to run the code.");
+
+    /// <summary>The connection's room and role; throws not-joined when it has not joined one.</summary>
+    public RoomConnection ConnectionOf(string connectionId)
+    {
+        var s = SessionOf(connectionId);
+        return new RoomConnection(s.Room, s.ParticipantId, s.Role);
+    }
 
     public (Guid RoomId, string Title, string Language)? RoomOf(string connectionId) =>
         _sessions.TryGetValue(connectionId, out var s) ? (s.Room.RoomId, s.Room.State.Title, s.Room.State.Language) : null;
@@ -258,7 +272,8 @@ public sealed class RoomSessions(
         return (h, start, end);
     }
 
-    private async Task AppendAsync(LiveRoom room, RoomDecision decision, RoomDocument.CheckedUpdate? update, string? connectionId, CancellationToken ct)
+    /// <summary>Appends a decision's events to the room's stream and applies them to the loaded room (refusals and store failures become <see cref="RoomActException"/>).</summary>
+    internal async Task AppendAsync(LiveRoom room, RoomDecision decision, RoomDocument.CheckedUpdate? update, string? connectionId, CancellationToken ct)
     {
         if (decision.Error is { } error) throw new RoomActException(error);
         if (decision.Events.Count == 0) return;

@@ -138,6 +138,7 @@ public sealed class ActivityProjection : Projection
                 case WireNames.DocumentUpdated:
                 {
                     var ev = WireFormat.Read<DocumentUpdatedV1>(e);
+                    if (ev.ParticipantId == Guid.Empty) break; // the server's own edit (a question's starter code): nobody's activity
                     var p = await ActAsync(e, ev.ParticipantId.ToString(), ev.At);
                     p.Edits++;
                     if (YjsUpdateStats.TryRead(ev.Update) is { } stats)

@@ -16,6 +16,25 @@ public sealed class QuestionRow
     public long Passes { get; set; }
     public double? PassRate { get; set; }
     public double? MedianSecondsToPass { get; set; }
+    /// <summary>The question stream's revision of the last content or status change (the version If-Match takes).</summary>
+    public long? Version { get; set; }
+    /// <summary>Labels joined by ", " in their given order (labels never hold commas); question_labels is what filters use.</summary>
+    public string? Categories { get; set; }
+    public string? Tags { get; set; }
+    /// <summary>Language ids with starter code, joined by ", ".</summary>
+    public string? Languages { get; set; }
+    public long? TestCount { get; set; }
+    public long? HiddenTestCount { get; set; }
+    public DateTimeOffset? UpdatedAt { get; set; }
+    public DateTimeOffset? ArchivedAt { get; set; }
+}
+
+/// <summary>One label of a question: kind "category" or "tag" (the bank's filters).</summary>
+public sealed class QuestionLabelRow
+{
+    public string QuestionId { get; set; } = "";
+    public string Kind { get; set; } = "";
+    public string Label { get; set; } = "";
 }
 
 /// <summary>One use of a question: the room it was asked in, when work started and when the first passing run came.</summary>
@@ -30,21 +49,28 @@ public sealed class QuestionAttemptRow
     public double? SecondsToPass { get; set; }
 }
 
-/// <summary>Questions: times used, pass rate and median time to a passing run, derived from one attempt row per room.</summary>
+/// <summary>
+/// Questions: the bank's list (title, difficulty, labels, version, archived) from the question streams, and times used,
+/// pass rate and median time to a passing run, derived from one attempt row per room.
+/// </summary>
 public sealed class QuestionsProjection : Projection
 {
     private static readonly TableMap<QuestionRow> QuestionTable = new("questions", nameof(QuestionRow.QuestionId));
+    private static readonly TableMap<QuestionLabelRow> LabelTable = new("question_labels", nameof(QuestionLabelRow.QuestionId), nameof(QuestionLabelRow.Kind), nameof(QuestionLabelRow.Label));
     private static readonly TableMap<QuestionAttemptRow> AttemptTable = new("question_attempts", nameof(QuestionAttemptRow.RoomId));
 
-    public override string Name => "questions";
+    public const string ProjectionName = "questions";
+
+    public override string Name => ProjectionName;
 
     public override IReadOnlyList<string> EventTypes { get; } =
     [
-        WireNames.QuestionCreated, WireNames.QuestionRenamed, WireNames.InterviewScheduled, WireNames.InterviewStarted,
+        WireNames.QuestionCreated, WireNames.QuestionRenamed, WireNames.QuestionEdited, WireNames.QuestionArchived, WireNames.QuestionRestored,
+        WireNames.InterviewScheduled, WireNames.InterviewStarted,
         WireNames.QuestionSelected, WireNames.ParticipantJoined, WireNames.RunRequested, WireNames.RunCompleted,
     ];
 
-    public override IReadOnlyList<string> Tables { get; } = ["question_attempts", "questions"];
+    public override IReadOnlyList<string> Tables { get; } = ["question_attempts", "question_labels", "questions"];
 
     public override IReadOnlyList<Migration> Migrations { get; } =
     [
@@ -71,6 +97,23 @@ public sealed class QuestionsProjection : Projection
             CREATE INDEX IF NOT EXISTS ix_question_attempts_question ON question_attempts (question_id);
             CREATE INDEX IF NOT EXISTS ix_question_attempts_interview ON question_attempts (interview_id)
             """),
+        new("0401-question-bank", """
+            ALTER TABLE questions ADD COLUMN version BIGINT NULL;
+            ALTER TABLE questions ADD COLUMN categories TEXT NULL;
+            ALTER TABLE questions ADD COLUMN tags TEXT NULL;
+            ALTER TABLE questions ADD COLUMN languages TEXT NULL;
+            ALTER TABLE questions ADD COLUMN test_count BIGINT NULL;
+            ALTER TABLE questions ADD COLUMN hidden_test_count BIGINT NULL;
+            ALTER TABLE questions ADD COLUMN updated_at {ts} NULL;
+            ALTER TABLE questions ADD COLUMN archived_at {ts} NULL;
+            CREATE TABLE IF NOT EXISTS question_labels (
+                question_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                label TEXT NOT NULL,
+                PRIMARY KEY (question_id, kind, label)
+            );
+            CREATE INDEX IF NOT EXISTS ix_question_labels_label ON question_labels (kind, label)
+            """),
     ];
 
     public override async Task ApplyAsync(IReadOnlyList<RecordedEvent> batch, ProjectionContext ctx)
@@ -78,6 +121,7 @@ public sealed class QuestionsProjection : Projection
         var questions = new RowCache<string, QuestionRow>(QuestionTable, id => new QuestionRow { QuestionId = id });
         var attempts = new RowCache<string, QuestionAttemptRow>(AttemptTable, id => new QuestionAttemptRow { RoomId = id });
         var touched = new HashSet<string>();
+        var labels = new Dictionary<string, List<(string Kind, string Label)>>();
 
         async Task<QuestionAttemptRow> AttemptAsync(RecordedEvent e) => await attempts.GetAsync(WireFormat.RequireRoomId(e), ctx);
 
@@ -92,20 +136,40 @@ public sealed class QuestionsProjection : Projection
         {
             switch (e.Type)
             {
-                case WireNames.QuestionCreated:
+                case WireNames.QuestionCreated or WireNames.QuestionEdited:
                 {
-                    var ev = WireFormat.Read<QuestionCreatedV1>(e);
+                    var ev = WireFormat.Read<QuestionContentV1>(e);
                     var q = await questions.GetAsync(ev.QuestionId.ToString(), ctx);
                     q.Title = ev.Title;
                     q.Difficulty = ev.Difficulty;
-                    q.CreatedAt = ev.At;
+                    if (e.Type == WireNames.QuestionCreated) q.CreatedAt = ev.At;
+                    q.UpdatedAt = ev.At;
+                    q.Version = e.Revision;
+                    q.Categories = ev.Categories is null ? null : string.Join(", ", ev.Categories);
+                    q.Tags = ev.Tags is null ? null : string.Join(", ", ev.Tags);
+                    q.Languages = ev.StarterCode is null ? null : string.Join(", ", ev.StarterCode.Keys.Order(StringComparer.Ordinal));
+                    q.TestCount = ev.Tests?.Count;
+                    q.HiddenTestCount = ev.Tests?.Count(t => t.Hidden);
+                    labels[q.QuestionId] = [.. (ev.Categories ?? []).Select(l => ("category", l)), .. (ev.Tags ?? []).Select(l => ("tag", l))];
+                    touched.Add(q.QuestionId);
+                    break;
+                }
+                case WireNames.QuestionArchived or WireNames.QuestionRestored:
+                {
+                    var ev = WireFormat.Read<QuestionArchivedV1>(e);
+                    var q = await questions.GetAsync(ev.QuestionId.ToString(), ctx);
+                    q.ArchivedAt = e.Type == WireNames.QuestionArchived ? ev.At : null;
+                    q.UpdatedAt = ev.At;
+                    q.Version = e.Revision;
                     touched.Add(q.QuestionId);
                     break;
                 }
                 case WireNames.QuestionRenamed:
                 {
                     var ev = WireFormat.Read<QuestionRenamedV1>(e);
-                    (await questions.GetAsync(ev.QuestionId.ToString(), ctx)).Title = ev.Title;
+                    var q = await questions.GetAsync(ev.QuestionId.ToString(), ctx);
+                    q.Title = ev.Title;
+                    q.Version = e.Revision;
                     touched.Add(ev.QuestionId.ToString());
                     break;
                 }
@@ -161,6 +225,15 @@ public sealed class QuestionsProjection : Projection
             }
         }
         await attempts.FlushAsync(ctx);
+
+        foreach (var (id, set) in labels)
+        {
+            await ctx.Connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM question_labels WHERE question_id = @id", new { id }, ctx.Transaction, cancellationToken: ctx.CancellationToken));
+            foreach (var (kind, label) in set.Distinct())
+                await ctx.Connection.ExecuteAsync(new CommandDefinition(LabelTable.UpsertSql,
+                    new QuestionLabelRow { QuestionId = id, Kind = kind, Label = label }, ctx.Transaction, cancellationToken: ctx.CancellationToken));
+        }
 
         foreach (var id in touched)
         {

@@ -36,6 +36,9 @@ public static class WireNames
 
     public const string QuestionCreated = "question.created.v1";
     public const string QuestionRenamed = "question.renamed.v1";
+    public const string QuestionEdited = "question.edited.v1";
+    public const string QuestionArchived = "question.archived.v1";
+    public const string QuestionRestored = "question.restored.v1";
 }
 
 public sealed record RoomCreatedV1(Guid RoomId, string Title, string Language, DateTimeOffset At);
@@ -85,6 +88,15 @@ public sealed record InterviewCancelledV1(Guid InterviewId, string? Reason, Date
 
 public sealed record QuestionCreatedV1(Guid QuestionId, string Title, string? Difficulty, DateTimeOffset At);
 public sealed record QuestionRenamedV1(Guid QuestionId, string Title, DateTimeOffset At);
+/// <summary>
+/// What the bank's list reads of question.created.v1 and question.edited.v1 (both carry the whole content; the
+/// description, code and tests' data stay in the stream, which GET /api/questions/{id} folds).
+/// </summary>
+public sealed record QuestionContentV1(
+    Guid QuestionId, string Title, string? Difficulty, IReadOnlyList<string>? Categories, IReadOnlyList<string>? Tags,
+    IReadOnlyDictionary<string, string>? StarterCode, IReadOnlyList<QuestionTestV1>? Tests, DateTimeOffset At);
+public sealed record QuestionTestV1(string Name, bool Hidden);
+public sealed record QuestionArchivedV1(Guid QuestionId, DateTimeOffset At);
 
 /// <summary>A stored event the read side cannot read (bad JSON for its wire name). Stops the projection: skipping would silently corrupt counts.</summary>
 public sealed class UnreadableEventException(RecordedEvent e, Exception inner)

@@ -1,3 +1,5 @@
+using PeerCode.Application.Questions;
+using PeerCode.Infrastructure.Rooms;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PeerCode.Application.Interviews;
@@ -44,19 +46,37 @@ public static class InterviewsApi
     }
 
     private static async Task<Results<Created<ScheduledInterviewView>, ProblemHttpResult, ValidationProblem>> ScheduleAsync(
-        ScheduleInterviewBody? body, ScheduleInterviewHandler handler, HttpContext http, CancellationToken ct)
+        ScheduleInterviewBody? body, ScheduleInterviewHandler handler, QuestionStore questions, RoomQuestions roomQuestions,
+        ILoggerFactory logs, HttpContext http, CancellationToken ct)
     {
+        var log = logs.CreateLogger("PeerCode.Web.Interviews");
         var request = new ScheduleInterviewHandler.Request(body?.Title, body?.ScheduledFor, body?.CandidateName, body?.CandidateEmail,
             body?.InterviewerIds, body?.QuestionId, body?.Language);
-        // INTEGRATION(questions): once the `questions` branch is merged, check body.QuestionId exists and is not archived
-        // before scheduling (400 validation problem on "questionId" otherwise), and after a successful schedule call
-        // RoomQuestions.SelectAsync(roomId, questionId, new QuestionActor(accountId.ToString("D")), ct) so the room shows the
-        // question and its starter code seeds the document.
+        // The question must be in the bank and not archived; it is put into the room (shown beside the editor, its
+        // starter code seeding the empty document) right after the interview is scheduled.
+        if (body?.QuestionId is { } questionId && await questions.LoadAsync(questionId, ct) is var question && (!question.Exists || question.State.Archived))
+        {
+            var message = question.Exists
+                ? "This question is archived; restore it in the question bank or pick another."
+                : "There is no such question in the bank; pick one from GET /api/questions.";
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["questionId"] = [message] }, detail: message,
+                title: "The interview was not scheduled", extensions: Code(question.Exists ? "question-archived" : "question-not-found"));
+        }
         var outcome = await handler.HandleAsync(request, Actor(http), ct);
         if (outcome.Error is { } error) return Refusal<Created<ScheduledInterviewView>>(error);
         var (state, tokens, expires) = outcome.Value!;
         var view = InterviewViews.Of(state);
         var links = new InterviewLinksView(Link(http, view.RoomId, tokens.Interviewer), Link(http, view.RoomId, tokens.Candidate), Link(http, view.RoomId, tokens.Observer));
+        if (body?.QuestionId is { } picked)
+        {
+            try { await roomQuestions.SelectAsync(view.RoomId, picked, new QuestionActor(Actor(http).AccountId.ToString("D")), ct); }
+            catch (RoomActException e)
+            {
+                // The interview stands (its question id is recorded); an interviewer can still pick the question in the room.
+                log.LogWarning("Interview {InterviewId} scheduled, but its question was not put into room {RoomId}: {Code} {Message}",
+                    view.InterviewId, view.RoomId, e.Error.Code, e.Error.Message);
+            }
+        }
         return TypedResults.Created($"/api/interviews/{view.InterviewId}", new ScheduledInterviewView(view.InterviewId, view.RoomId, view.Status, links, expires, view));
     }
 

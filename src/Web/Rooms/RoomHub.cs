@@ -1,17 +1,21 @@
 using Microsoft.AspNetCore.SignalR;
+using PeerCode.Application.Questions;
 using Microsoft.Extensions.Options;
 using PeerCode.Application.EventStore;
 using PeerCode.Application.Rooms;
 using PeerCode.Application.Runs;
 using PeerCode.Domain.Runs;
+using PeerCode.Domain.Rooms;
 using PeerCode.Infrastructure.Rooms;
-using PeerCode.Infrastructure.Runs;
 using PeerCode.Web.Accounts;
+using PeerCode.Infrastructure.Runs;
 using PeerCode.Web.Runs;
 
 namespace PeerCode.Web.Rooms;
 
-public sealed record JoinResult(Guid ParticipantId, string Role, string Color, IReadOnlyList<PresenceParticipant> Participants, string Title, string Language);
+/// <param name="Question">The room's current question as this participant's role sees it (also sent as a Question message right after), or null.</param>
+public sealed record JoinResult(
+    Guid ParticipantId, string Role, string Color, IReadOnlyList<PresenceParticipant> Participants, string Title, string Language, RoomQuestionView? Question);
 
 public sealed record HubError(string Code, string Message);
 
@@ -20,7 +24,7 @@ public sealed record HubError(string Code, string Message);
 /// Every method completes only after the act is durable, which is the sender's acknowledgement; a refusal reaches the
 /// caller as a HubException "code: message", and a hostile message also sends Error and closes the connection.
 /// </summary>
-public sealed class RoomHub(RoomSessions sessions, RunsEntry runs, IOptions<RoomOptions> limits, ILogger<RoomHub> log) : Hub
+public sealed class RoomHub(RoomSessions sessions, RoomQuestions questions, RunsEntry runs, IOptions<RoomOptions> limits, ILogger<RoomHub> log) : Hub
 {
     public static string Group(Guid roomId) => "room:" + roomId.ToString("N");
 
@@ -40,8 +44,30 @@ public sealed class RoomHub(RoomSessions sessions, RunsEntry runs, IOptions<Room
         if (joined.PresenceChanged) await Clients.Group(Group(joined.RoomId)).SendAsync("Presence", new { participants = joined.Participants });
         foreach (var message in joined.Greeting) await Clients.Caller.SendAsync("Yjs", Convert.ToBase64String(message));
         var room = sessions.RoomOf(Context.ConnectionId);
-        return new JoinResult(joined.ParticipantId, joined.Role, joined.Color, joined.Participants, room?.Title ?? "", room?.Language ?? "");
+        var connection = sessions.ConnectionOf(Context.ConnectionId);
+        var question = await questions.ViewAsync(connection.Room.State.Question, connection.Role, Context.ConnectionAborted);
+        if (question is not null) await Clients.Caller.SendAsync("Question", question);
+        return new JoinResult(joined.ParticipantId, joined.Role, joined.Color, joined.Participants, room?.Title ?? "", room?.Language ?? "", question);
     }
+
+    /// <summary>
+    /// Interviewers only: makes bank question <paramref name="questionId"/> the room's question. Completes once
+    /// room.question-selected.v1 is durable; everyone then gets a Question message for their role, and an empty document
+    /// receives the question's starter code for the room's language as a Yjs update. Answers the interviewer's view.
+    /// </summary>
+    public Task<RoomQuestionView> SelectQuestion(string questionId) => GuardAsync(async () =>
+    {
+        try
+        {
+            return await questions.SelectFromConnectionAsync(Context.ConnectionId, questionId, Context.User.IsInterviewer(),
+                Context.User.AccountId()?.ToString("D"), Context.ConnectionAborted);
+        }
+        catch (EventStoreException e)
+        {
+            log.LogError(e, "Question selection not stored");
+            throw new RoomActException(new("not-stored", "The question could not be recorded, so nobody saw it. Try again in a moment."));
+        }
+    });
 
     public async Task Yjs(string message)
     {
@@ -145,6 +171,12 @@ public sealed class HubRoomClients(IHubContext<RoomHub> hub) : IRoomClients
 
     public Task LanguageAsync(Guid roomId, string language, Guid participantId) =>
         hub.Clients.Group(RoomHub.Group(roomId)).SendAsync("Language", new { language, participantId });
+
+    public async Task QuestionAsync(Guid roomId, RoomQuestionView forInterviewers, RoomQuestionView forParticipants)
+    {
+        await hub.Clients.Group(RoomHub.Group(roomId, RunAudience.Interviewer)).SendAsync("Question", forInterviewers);
+        await hub.Clients.Group(RoomHub.Group(roomId, RunAudience.Participant)).SendAsync("Question", forParticipants);
+    }
 
     public async Task RunAsync(Guid roomId, RunEvent run)
     {

@@ -87,17 +87,19 @@ public sealed class RunSchedulerHost(IServiceProvider services, string dataDirec
 /// The web side's way into <see cref="RunRequests"/> for the hub and REST alike: refuses with runs-unavailable on a node
 /// that cannot run code (instead of failing to build the hub), and takes the code from the room's server document.
 /// </summary>
-public sealed class RunsEntry(RunsNode node, RunSchedulerHost host, IServiceProvider services)
+public sealed class RunsEntry(RunsNode node, RunSchedulerHost host, RoomQuestions questions, IServiceProvider services)
 {
     private RunRequests? _requests;
 
-    public Task<string> RequestAsync(RunSource source, string? language, string? stdin, IReadOnlyList<RunTestCase> tests, CancellationToken ct)
+    /// <summary>A run with no tests of its own in a room with a question runs the question's tests (hidden ones included; views redact them per audience).</summary>
+    public async Task<string> RequestAsync(RunSource source, string? language, string? stdin, IReadOnlyList<RunTestCase> tests, CancellationToken ct)
     {
         if (node.Sandbox is null)
             throw new RunRequestException("runs-unavailable", $"This server cannot run code: {node.SandboxUnavailable}");
         _requests ??= new RunRequests(services.GetRequiredService<CodeRunner>(), services.GetRequiredService<IRunLifecycle>(), host.Scheduler,
             services.GetRequiredService<TimeProvider>(), services.GetRequiredService<IOptions<RunOptions>>().Value.MaxUnfinishedPerRoom);
-        return _requests.RequestAsync(source.RoomId.ToString("N"), language ?? "", source.Code, stdin ?? "", tests, source.RequestedBy, ct);
+        if (tests.Count == 0 && source.Question is { } question) tests = await questions.TestsAsync(question, ct);
+        return await _requests.RequestAsync(source.RoomId.ToString("N"), language ?? "", source.Code, stdin ?? "", tests, source.RequestedBy, ct);
     }
 }
 

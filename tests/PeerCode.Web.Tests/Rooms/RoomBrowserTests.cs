@@ -107,10 +107,10 @@ public sealed class RoomBrowserTests
         }
     }
 
-    private static readonly string[] ChromiumArgs =
+    internal static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
-    private static async Task<IPage> OpenAsync(IBrowser browser, string link, string name)
+    internal static async Task<IPage> OpenAsync(IBrowser browser, string link, string name)
     {
         var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1200, Height = 700 } });
         var page = await context.NewPageAsync();
@@ -123,13 +123,13 @@ public sealed class RoomBrowserTests
     }
 
     /// <summary>The rendered lines in order of position (textContent: decorations such as remote cursors add no text).</summary>
-    private static Task<string> EditorTextAsync(IPage page) => page.EvaluateAsync<string>("""
+    internal static Task<string> EditorTextAsync(IPage page) => page.EvaluateAsync<string>("""
         () => [...document.querySelectorAll('.monaco-editor .view-line')]
           .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
           .map(l => l.textContent.replace(/\u00a0/g, ' ')).join('\n')
         """);
 
-    private static string FindChromium()
+    internal static string FindChromium()
     {
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'))
         {

@@ -14,9 +14,9 @@ function antiforgeryToken(): Promise<string> {
   return csrf;
 }
 
-/** fetch() for the API: JSON body, cookie, and X-CSRF-TOKEN on anything but GET/HEAD. */
-export async function api(method: string, url: string, body?: unknown): Promise<Response> {
-  const headers: Record<string, string> = {};
+/** fetch() for the API: JSON body, cookie, and X-CSRF-TOKEN on anything but GET/HEAD (plus any <paramref name="extra"/> headers, e.g. If-Match). */
+export async function api(method: string, url: string, body?: unknown, extra: Record<string, string> = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...extra };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-TOKEN'] = await antiforgeryToken();
   return fetch(url, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });

@@ -10,6 +10,7 @@ export async function renderLobby(app: HTMLElement): Promise<void> {
       <nav id="account" class="account-bar"></nav>
       <h1>PeerCode</h1>
       <p id="interviews-link"><a href="/interviews">Interviews</a>: schedule one, with its room, links and scorecards.</p>
+      <p><a href="/questions">Question bank</a> (interviewers)</p>
       <p id="signin-needed" class="muted" hidden>Creating a room needs a signed-in interviewer: <a href="/signin">sign in</a>.
         Candidates and observers need no account: they open the link they were sent.</p>
       <form id="create">

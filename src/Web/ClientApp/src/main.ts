@@ -7,6 +7,8 @@ const replay = /^\/replay\/([0-9a-fA-F-]{32,36})\/?$/.exec(location.pathname);
 if (replay) {
   // The interview player: /replay/{roomId}#token=...&at=<revision>
   import('./replay').then(({ renderReplay }) => renderReplay(app, replay[1], location.hash.slice(1)));
+} else if (/^\/questions\/?$/.test(location.pathname)) {
+  import('./questions').then(({ renderQuestionBank }) => renderQuestionBank(app));
 } else if (match) {
   // The room (and Monaco with it) loads only when a room is opened, so the lobby stays light.
   import('./room').then(({ renderRoom }) => renderRoom(app, match[1], location.hash.slice(1)));

@@ -8,11 +8,14 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import type { RunUpdate } from './runs';
+import type { RoomQuestion } from './question-panel';
 
 export type Status = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
 export interface Participant { participantId: string; name: string; role: string; color: string; online: boolean; idle: boolean }
-export interface JoinResult { participantId: string; role: string; color: string; participants: Participant[]; title: string; language: string }
+export interface JoinResult {
+  participantId: string; role: string; color: string; participants: Participant[]; title: string; language: string; question: RoomQuestion | null;
+}
 export interface ChatMessage { id: string; participantId: string; name: string; text: string; at: string }
 /** A private note; the server sends them to interviewer connections only. */
 export interface Note { id: string; participantId: string; accountId: string | null; name: string; text: string; at: string }
@@ -23,6 +26,8 @@ export interface ProviderEvents {
   presence(participants: Participant[]): void;
   chat(message: ChatMessage): void;
   language(language: string): void;
+  /** The room's question as this participant's role may see it (on join and whenever an interviewer picks one). */
+  question(question: RoomQuestion): void;
   error(message: string): void;
 }
 
@@ -60,6 +65,7 @@ export class HubProvider {
     this.connection.on('Presence', (p: { participants: Participant[] }) => this.on.presence(p.participants));
     this.connection.on('Chat', (m: ChatMessage) => this.on.chat(m));
     this.connection.on('Language', (l: { language: string }) => this.on.language(l.language));
+    this.connection.on('Question', (q: RoomQuestion) => this.on.question(q));
     this.connection.on('Error', (e: { code: string; message: string }) => this.on.error(e.message));
     this.connection.onreconnecting(() => this.setStatus('reconnecting'));
     this.connection.onreconnected(() => void this.join());
@@ -123,6 +129,15 @@ export class HubProvider {
   async postNote(text: string): Promise<Note> {
     try {
       return await this.connection.invoke<Note>('PostNote', text);
+    } catch (e) {
+      throw new Error(messageOf(e));
+    }
+  }
+
+  /** Interviewers: makes a bank question the room's question; resolves with the interviewer's view, rejects with the server's message. */
+  async selectQuestion(questionId: string): Promise<RoomQuestion> {
+    try {
+      return await this.connection.invoke<RoomQuestion>('SelectQuestion', questionId);
     } catch (e) {
       throw new Error(messageOf(e));
     }

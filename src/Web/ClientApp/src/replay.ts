@@ -39,7 +39,7 @@ const fromB64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 const safeColor = (c: string) => (/^#[0-9a-fA-F]{6}$/.test(c) ? c : '#888888');
 const markerColor = (m: Marker) => {
   if (m.kind === 'run') return m.verdict === null ? '#888' : m.verdict === 'ok' ? '#1a8f2e' : m.verdict === 'compile-error' ? '#d97a00' : '#c62828';
-  return ({ join: '#1565c0', leave: '#90a4ae', chat: '#7b1fa2', paste: '#f9a825', 'focus-lost': '#212121', language: '#00897b', note: '#5d4037' } as Record<string, string>)[m.kind] ?? '#666';
+  return ({ join: '#1565c0', leave: '#90a4ae', chat: '#7b1fa2', paste: '#f9a825', 'focus-lost': '#212121', language: '#00897b', note: '#5d4037', question: '#5e35b1' } as Record<string, string>)[m.kind] ?? '#666';
 };
 
 export function renderReplay(app: HTMLElement, roomId: string, hash: string): void {

@@ -7,6 +7,7 @@ import { HubProvider, type ChatMessage, type Participant, type Status } from './
 import { LANGUAGES } from './languages';
 import { RunsPanel } from './runs';
 import { NotesPanel } from './notes';
+import { QuestionPanel } from './question-panel';
 
 // Monaco's workers come from this origin's own bundle (no CDN, no blob: URLs), so a CSP with worker-src 'self' holds.
 self.MonacoEnvironment = {
@@ -41,6 +42,7 @@ function openRoom(app: HTMLElement, roomId: string, token: string, name: string)
         <span id="status" class="status connecting" role="status">connecting</span>
         <span id="error" class="error" role="alert"></span>
       </header>
+      <section id="question" aria-label="Question"></section>
       <div id="editor"></div>
       <section id="runs" aria-label="Runs"></section>
       <aside>
@@ -61,6 +63,7 @@ function openRoom(app: HTMLElement, roomId: string, token: string, name: string)
   const languageSelect = $<HTMLSelectElement>('#language');
   let runs: RunsPanel | undefined;
   let notes: NotesPanel | undefined;
+  let question: QuestionPanel | undefined;
   const setLanguage = (language: string) => {
     monaco.editor.setModelLanguage(editor.getModel()!, language);
     languageSelect.value = language;
@@ -78,6 +81,8 @@ function openRoom(app: HTMLElement, roomId: string, token: string, name: string)
       editor.updateOptions({ readOnly });
       languageSelect.disabled = readOnly;
       runs?.setRole(r.role);
+      question?.show(r.question);
+      if (r.role === 'interviewer') void question?.enablePicker();
       void runs?.loadHistory(roomId, token);
       void notes?.setRole(r.role);
       $('#error').textContent = '';
@@ -90,11 +95,13 @@ function openRoom(app: HTMLElement, roomId: string, token: string, name: string)
       li.scrollIntoView({ block: 'nearest' });
     },
     language: (l) => setLanguage(l),
+    question: (q) => question?.show(q),
     error: (message) => { $('#error').textContent = message; },
   });
   new MonacoBinding(text, editor.getModel()!, new Set([editor]), provider.awareness);
   runs = new RunsPanel($('#runs'), provider);
   notes = new NotesPanel($('#notes'), provider, roomId, token);
+  question = new QuestionPanel($('#question'), provider);
 
   // Integrity signals for the audit (docs/protocol.md): pastes with their size, and the window losing or regaining focus.
   // Observers do not edit, so only participants who can write report them.

@@ -24,5 +24,14 @@ public sealed class History
         return e;
     }
 
+    /// <summary>Adds an event exactly as a writer's codec encoded it.</summary>
+    public RecordedEvent Add(string stream, EventData data, DateTimeOffset? recordedAt = null)
+    {
+        var revision = _revisions[stream] = _revisions.GetValueOrDefault(stream, -1) + 1;
+        var e = new RecordedEvent(data.EventId, stream, revision, ++_position, data.Type, data.Data, data.Metadata, recordedAt ?? T0.AddSeconds(_position));
+        Events.Add(e);
+        return e;
+    }
+
     public EventData ToEventData(RecordedEvent e) => new(e.EventId, e.Type, e.Data, e.Metadata);
 }
