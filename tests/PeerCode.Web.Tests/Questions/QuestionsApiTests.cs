@@ -134,14 +134,16 @@ public sealed class QuestionsApiTests
     {
         await using var server = await ServerProcess.StartAsync(Repo.NewDataDirectory());
         var admin = await TestAccounts.RegisterFirstAdminAsync(server.BaseUrl);
-        using var http = admin.Client(server.BaseUrl);
-        var id = (await (await http.PostAsJsonAsync("/api/questions", TwoSum())).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("questionId").GetString();
-        var created = await (await http.PostAsJsonAsync("/api/rooms", new { title = "r", language = "java" })).Content.ReadFromJsonAsync<JsonElement>();
+        using var adminHttp = admin.Client(server.BaseUrl);
+        var id = (await (await adminHttp.PostAsJsonAsync("/api/questions", TwoSum())).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("questionId").GetString();
+        var created = await (await adminHttp.PostAsJsonAsync("/api/rooms", new { title = "r", language = "java" })).Content.ReadFromJsonAsync<JsonElement>();
         var room = created.GetProperty("roomId").GetString();
         string Token(string role) => created.GetProperty("links").GetProperty(role).GetString()!.Split('#')[1];
+        var interviewer = await TestAccounts.CreateInterviewerAsync(server.BaseUrl, admin, "ivy@example.com", "Ivy");
+        using var http = interviewer.Client(server.BaseUrl);
 
-        // The account alone is not enough: the room's interviewer link token goes in X-Room-Token.
-        await ProblemAsync(await http.PostAsJsonAsync($"/api/rooms/{room}/question", new { questionId = id }), HttpStatusCode.Unauthorized, "missing-token");
+        // An interviewer account that is not assigned to this room needs the room's interviewer link token (X-Room-Token).
+        await ProblemAsync(await http.PostAsJsonAsync($"/api/rooms/{room}/question", new { questionId = id }), HttpStatusCode.Forbidden, "not-an-interviewer");
         http.DefaultRequestHeaders.Add("X-Room-Token", Token("candidate"));
         await ProblemAsync(await http.PostAsJsonAsync($"/api/rooms/{room}/question", new { questionId = id }), HttpStatusCode.Forbidden, "interviewer-link-required");
         http.DefaultRequestHeaders.Remove("X-Room-Token");

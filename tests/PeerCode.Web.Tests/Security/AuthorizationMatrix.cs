@@ -21,8 +21,8 @@
 // Paths and JSON bodies may hold placeholders: {room} (this interview's room), {otherRoom}, {run} (a run of {room}),
 // {principal} (the caller's name, for unique emails and titles) and any key a Given step set on the context.
 //
-// THE PRINCIPALS, until interviews exist: "this interview" is room A, created by interviewer A; "another" is room B,
-// created by interviewer B. Every call targets room A.
+// THE PRINCIPALS: "this interview" is an interview scheduled by interviewer A with A as its interviewer (its room is
+// room A); "another" is one scheduled by interviewer B for B (room B). Every call targets room A / this interview.
 //   Anonymous            no account, no link token
 //   Admin                the admin's bearer token, no link token (an admin is no participant of room A)
 //   InterviewerOfThis    interviewer A's bearer token + room A's interviewer link token
@@ -166,9 +166,12 @@ public sealed class MatrixContext : IAsyncLifetime
         Admin = await TestAccounts.AdminAsync(BaseUrl);
         InterviewerA = await TestAccounts.CreateInterviewerAsync(BaseUrl, Admin, "ivy.a@example.com", "Ivy A");
         InterviewerB = await TestAccounts.CreateInterviewerAsync(BaseUrl, Admin, "ian.b@example.com", "Ian B");
-        (RoomA, TokensA) = await CreateRoomAsync(InterviewerA, "Room A");
-        (RoomB, TokensB) = await CreateRoomAsync(InterviewerB, "Room B");
+        (RoomA, TokensA, var interviewA) = await ScheduleInterviewAsync(InterviewerA, "Interview A");
+        (RoomB, TokensB, var interviewB) = await ScheduleInterviewAsync(InterviewerB, "Interview B");
+        this["thisInterview"] = interviewA;
+        this["otherInterview"] = interviewB;
         using var runner = RunsTestKit.Client(BaseUrl, TokensA.GetProperty("interviewer").GetString());
+        runner.DefaultRequestHeaders.Authorization = new("Bearer", InterviewerA.AccessToken); // the interview's interviewer link needs its signed-in interviewer
         var run = await runner.PostAsJsonAsync($"/api/rooms/{RoomA:N}/runs", new { language = "python" });
         if (!run.IsSuccessStatusCode) throw new InvalidOperationException($"the matrix's run was refused: {await run.Content.ReadAsStringAsync()}");
         this["room"] = RoomA.ToString("N");
@@ -178,16 +181,20 @@ public sealed class MatrixContext : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private async Task<(Guid, JsonElement)> CreateRoomAsync(TestAccount owner, string title)
+    private async Task<(Guid Room, JsonElement Tokens, string InterviewId)> ScheduleInterviewAsync(TestAccount interviewer, string title)
     {
-        using var http = owner.Client(BaseUrl);
-        var response = await http.PostAsJsonAsync("/api/rooms", new { title, language = "python" });
+        using var http = interviewer.Client(BaseUrl);
+        var response = await http.PostAsJsonAsync("/api/interviews", new
+        {
+            title, scheduledFor = DateTimeOffset.UtcNow.AddHours(1), candidateName = "Casey Candidate", candidateEmail = "casey@example.com",
+            interviewerIds = new[] { interviewer.AccountId }, language = "python",
+        });
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"room not created: {body}");
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"interview not scheduled: {body}");
         var links = body.GetProperty("links");
         string Token(string role) => links.GetProperty(role).GetString()!.Split('#')[1];
         var tokens = JsonSerializer.SerializeToElement(new { interviewer = Token("interviewer"), candidate = Token("candidate"), observer = Token("observer") });
-        return (body.GetProperty("roomId").GetGuid(), tokens);
+        return (body.GetProperty("roomId").GetGuid(), tokens, body.GetProperty("interviewId").GetString()!);
     }
 
     /// <summary>The account bearer token and the room link token a principal calls with.</summary>

@@ -39,7 +39,7 @@ export async function renderInterviews(app: HTMLElement): Promise<void> {
         <label>Candidate email <input name="candidateEmail" type="email" required></label>
         <label>Language <select name="language">${LANGUAGES.map((l) => `<option value="${l.id}">${l.label}</option>`).join('')}</select></label>
         <label>Other interviewers (account ids, comma-separated; you are always one) <input name="interviewers"></label>
-        <label>Question id (optional) <input name="questionId"></label>
+        <label>Question (optional; its starter code seeds the editor) <select name="questionId" id="schedule-question"><option value="">No question</option></select></label>
         <button type="submit">Schedule</button>
       </form>
       <p id="error" class="error" role="alert"></p>
@@ -58,6 +58,14 @@ export async function renderInterviews(app: HTMLElement): Promise<void> {
       <td>${escape(when(i.scheduledFor))}</td><td class="status">${escape(i.status)}</td></tr>`).join('');
   };
   app.querySelector('#status-filter')!.addEventListener('change', () => void load());
+  void (async () => {
+    // The bank's active questions, so nobody has to copy a question id; the list is the same one /questions shows.
+    const bank = await api('GET', '/api/questions?pageSize=200');
+    if (!bank.ok) return;
+    const { items } = (await bank.json()) as { items: { questionId: string; title: string; difficulty: string | null }[] };
+    app.querySelector('#schedule-question')!.insertAdjacentHTML('beforeend', items.map((q) =>
+      `<option value="${escape(q.questionId)}">${escape(q.title)}${q.difficulty ? ` (${escape(q.difficulty)})` : ''}</option>`).join(''));
+  })();
   const form = app.querySelector<HTMLFormElement>('#schedule')!;
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
