@@ -117,7 +117,8 @@ export async function runLoad({ rooms, clients, rate, seconds, serverPid, firstR
     serverCpuMsPerEdit: serverCpuMs === null || sent === 0 ? null : +(serverCpuMs / sent).toFixed(3),
     ...(coordinated ? { cpuSeconds: +measured.toFixed(3), latencies: latencies.map((l) => +l.toFixed(2)) } : {}),
   };
-  process.stdout.write(JSON.stringify(result) + '\n');
+  // Flushed before exiting: a pipe write is asynchronous, and process.exit drops what the reader has not taken yet.
+  await new Promise((resolve) => process.stdout.write(JSON.stringify(result) + '\n', resolve));
   await Promise.all(all.map((p) => p.stop().catch(() => {})));
   process.exit(0);
 }
