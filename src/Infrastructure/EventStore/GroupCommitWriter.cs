@@ -203,13 +203,13 @@ internal sealed class GroupCommitWriter : IDisposable
     /// <summary>Runs on the syncer's acknowledgement thread: each caller's continuation runs inline, in commit order.</summary>
     private void Acknowledge(PendingAppend[] batch, Exception? fsyncError)
     {
-        var appended = 0;
+        // Counted before any caller resumes: a continuation runs inline and may read the count at once.
+        if (fsyncError is null) Interlocked.Add(ref _appends, batch.Count(p => p.Outcome is AppendResult));
         foreach (var p in batch)
         {
             switch (p.Outcome)
             {
                 case AppendResult r when fsyncError is null:
-                    appended++;
                     p.TrySetResult(r);
                     break;
                 case AppendResult:
@@ -221,7 +221,6 @@ internal sealed class GroupCommitWriter : IDisposable
                     break;
             }
         }
-        Interlocked.Add(ref _appends, appended);
     }
 
     /// <returns>The <see cref="AppendResult"/>, or the exception for this append alone (nothing of it inserted).</returns>
