@@ -1,13 +1,31 @@
 // The load both collab targets share (PeerCode's hub and @hocuspocus/server): R rooms x C clients, each inserting into
 // the shared text at RATE edits/s for SECONDS. Fan-out latency of an edit = from just before the sender's local insert
 // until every other client of the room has applied it (seen through its Yjs state vector). Prints one JSON line.
+// Over the editing phase it also reports its own CPU and event-loop delay (a saturated generator inflates the latency
+// it measures) and, with --server-pid, the server process's CPU from /proc (clock ticks of 10 ms).
+// --coordinated: the benchmark runs several generator processes (browsers are separate processes too, and one Node
+// thread for hundreds of clients queues their messages behind each other): each opens rooms --first-room.. , prints
+// "ready", starts editing when it reads "go" on stdin, and adds its sorted latencies to the JSON line for merging.
+import { createInterface } from 'node:readline';
 import * as Y from 'yjs';
+import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export function options() {
   const argv = process.argv.slice(2);
   const o = {};
   for (let i = 0; i < argv.length; i++) if (argv[i].startsWith('--')) o[argv[i].slice(2)] = argv[i + 1];
-  return { base: o.base, rooms: +(o.rooms ?? 100), clients: +(o.clients ?? 3), rate: +(o.rate ?? 5), seconds: +(o.seconds ?? 30) };
+  return {
+    base: o.base, rooms: +(o.rooms ?? 100), clients: +(o.clients ?? 3), rate: +(o.rate ?? 5), seconds: +(o.seconds ?? 30),
+    serverPid: o['server-pid'] ? +o['server-pid'] : null, firstRoom: +(o['first-room'] ?? 0), coordinated: 'coordinated' in o,
+  };
+}
+
+/** CPU time (user + system) of a process in ms, from /proc/PID/stat (fields 14 and 15, in ticks of 1/100 s). */
+function processCpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -15,12 +33,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * openRoom(roomIndex) → array of clients { doc, text, onRemoteUpdate (settable callback), flush(), stop(), errorCount() }.
  */
-export async function runLoad({ rooms, clients, rate, seconds }, openRoom) {
+export async function runLoad({ rooms, clients, rate, seconds, serverPid, firstRoom, coordinated }, openRoom) {
   const latencies = [];
   let sent = 0;
   const setups = [];
   for (let i = 0; i < rooms; i += 10) {
-    setups.push(...(await Promise.all(Array.from({ length: Math.min(10, rooms - i) }, (_, k) => openRoom(i + k)))));
+    setups.push(...(await Promise.all(Array.from({ length: Math.min(10, rooms - i) }, (_, k) => openRoom(firstRoom + i + k)))));
   }
   const roomsReady = setups.map((peers) => {
     const queues = new Map(peers.map((p) => [p.doc.clientID, []]));
@@ -45,7 +63,17 @@ export async function runLoad({ rooms, clients, rate, seconds }, openRoom) {
   });
   const all = roomsReady.flatMap((r) => r.peers);
 
+  if (coordinated) {
+    process.stdout.write('ready\n');
+    const lines = createInterface({ input: process.stdin });
+    for await (const line of lines) if (line.trim() === 'go') break;
+    lines.close();
+  }
   const interval = 1000 / rate;
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
+  const cpuAtStart = process.cpuUsage();
+  const serverCpuAtStart = serverPid ? processCpuMs(serverPid) : null;
   const started = performance.now();
   const stopAt = started + seconds * 1000;
   const tickers = [];
@@ -70,6 +98,11 @@ export async function runLoad({ rooms, clients, rate, seconds }, openRoom) {
   await Promise.all(tickers);
   const elapsed = (performance.now() - started) / 1000;
   for (const p of all) await p.flush();
+  const measured = (performance.now() - started) / 1000; // the CPU window: editing and the last acknowledgements
+  loopDelay.disable();
+  const cpu = process.cpuUsage(cpuAtStart);
+  const generatorCpuMs = (cpu.user + cpu.system) / 1000;
+  const serverCpuMs = serverPid ? processCpuMs(serverPid) - serverCpuAtStart : null;
   await sleep(1000);
   const errors = all.reduce((n, p) => n + p.errorCount(), 0);
   latencies.sort((a, b) => a - b);
@@ -78,8 +111,14 @@ export async function runLoad({ rooms, clients, rate, seconds }, openRoom) {
     edits: sent, seconds: +elapsed.toFixed(2), editsPerSec: +(sent / elapsed).toFixed(1),
     fanoutP50Ms: pct(0.5), fanoutP99Ms: pct(0.99), fanoutMaxMs: latencies.length ? +latencies.at(-1).toFixed(2) : null,
     delivered: latencies.length, undelivered: sent - latencies.length, errors,
+    generatorCpuMs: Math.round(generatorCpuMs), generatorCpuCores: +(generatorCpuMs / 1000 / measured).toFixed(3),
+    generatorLoopDelayP99Ms: +(loopDelay.percentile(99) / 1e6).toFixed(2), generatorLoopDelayMaxMs: +(loopDelay.max / 1e6).toFixed(2),
+    serverCpuMs, serverCpuCores: serverCpuMs === null ? null : +(serverCpuMs / 1000 / measured).toFixed(3),
+    serverCpuMsPerEdit: serverCpuMs === null || sent === 0 ? null : +(serverCpuMs / sent).toFixed(3),
+    ...(coordinated ? { cpuSeconds: +measured.toFixed(3), latencies: latencies.map((l) => +l.toFixed(2)) } : {}),
   };
-  process.stdout.write(JSON.stringify(result) + '\n');
+  // Flushed before exiting: a pipe write is asynchronous, and process.exit drops what the reader has not taken yet.
+  await new Promise((resolve) => process.stdout.write(JSON.stringify(result) + '\n', resolve));
   await Promise.all(all.map((p) => p.stop().catch(() => {})));
   process.exit(0);
 }

@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using PeerCode.Application.EventStore;
@@ -11,6 +11,11 @@ namespace PeerCode.Infrastructure.EventStore;
 /// that commit is fsynced, while this thread goes on with the next batch. Each append is checked (expectation,
 /// idempotency) before any of its rows is inserted, so a rejected append leaves the transaction untouched and the
 /// others in the batch still commit.
+/// <para>
+/// Latency: an enqueue wakes this thread directly (no thread-pool work item in between, so a busy pool never delays
+/// a commit), and callers' continuations run on the syncer's acknowledgement thread in commit order, not as one
+/// thread-pool work item per append. Failures found here (cancelled, refused batch) complete on the thread pool.
+/// </para>
 /// </summary>
 internal sealed class GroupCommitWriter : IDisposable
 {
@@ -18,8 +23,9 @@ internal sealed class GroupCommitWriter : IDisposable
     private const long MaxBatchBytes = 16L * 1024 * 1024;
     private const int MaxCachedStreams = 100_000;
 
-    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(
-        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly ConcurrentQueue<PendingAppend> _queue = new();
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0); // a dedicated thread: block at once, never spin
+    private volatile bool _closed;
     private readonly SqliteConnection _db;
     private readonly WalSyncer _syncer;
     private readonly ILogger _logger;
@@ -65,44 +71,59 @@ internal sealed class GroupCommitWriter : IDisposable
 
     public Task<AppendResult> EnqueueAsync(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events, long bytes, CancellationToken ct)
     {
+        if (_closed) throw new EventStoreUnavailableException("The event store is closed.");
         var pending = new PendingAppend(stream, expected, events, bytes, ct);
         Interlocked.Increment(ref _queued);
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            Interlocked.Decrement(ref _queued);
-            throw new EventStoreUnavailableException("The event store is closed.");
-        }
+        _queue.Enqueue(pending);
+        _wake.Set();
+        if (_closed && !_thread.IsAlive) FailLate(); // enqueued after Dispose drained the queue
         return ct.CanBeCanceled ? pending.Task.WaitAsync(ct) : pending.Task;
     }
 
     /// <summary>Stops accepting appends, commits every append already queued, and waits for the thread.</summary>
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
+        _closed = true;
+        _wake.Set();
         if (Thread.CurrentThread != _thread) _thread.Join();
+        FailLate();
         foreach (var c in new[] { _begin, _commit, _rollback, _version, _head, _findId, _run, _insert }) c.Dispose();
+    }
+
+    /// <summary>Appends enqueued after the thread took its last look (a race with Dispose): refused, never left waiting.</summary>
+    private void FailLate()
+    {
+        while (_queue.TryDequeue(out var late))
+        {
+            Interlocked.Decrement(ref _queued);
+            CompleteOnPool(late, p => p.TrySetException(new EventStoreUnavailableException("The event store is closed.")));
+        }
     }
 
     private void Run()
     {
         var batch = new List<PendingAppend>(256);
-        var reader = _queue.Reader;
         while (true)
         {
-            if (!reader.TryPeek(out _))
+            if (_queue.IsEmpty)
             {
-                var wait = reader.WaitToReadAsync();
-                var more = wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
-                if (!more) return;
+                // Reset before the second look, so an enqueue between the two looks leaves the event set.
+                _wake.Reset();
+                if (_queue.IsEmpty)
+                {
+                    if (_closed) return;
+                    _wake.Wait();
+                    continue;
+                }
             }
             batch.Clear();
             long bytes = 0;
-            while (batch.Count < MaxBatchAppends && bytes < MaxBatchBytes && reader.TryRead(out var p))
+            while (batch.Count < MaxBatchAppends && bytes < MaxBatchBytes && _queue.TryDequeue(out var p))
             {
                 Interlocked.Decrement(ref _queued);
                 if (p.Cancellation.IsCancellationRequested)
                 {
-                    p.TrySetCanceled(p.Cancellation);
+                    CompleteOnPool(p, c => c.TrySetCanceled(c.Cancellation));
                     continue;
                 }
                 batch.Add(p);
@@ -115,7 +136,7 @@ internal sealed class GroupCommitWriter : IDisposable
                 {
                     // nothing to isolate: one append, or the whole store is unavailable (no write lock)
                     foreach (var p in batch)
-                        p.TrySetException(new EventStoreUnavailableException($"The append to '{p.Stream}' could not be made durable: {error!.Message}", error));
+                        CompleteOnPool(p, c => c.TrySetException(new EventStoreUnavailableException($"The append to '{c.Stream}' could not be made durable: {error!.Message}", error)));
                 }
                 else
                 {
@@ -126,7 +147,7 @@ internal sealed class GroupCommitWriter : IDisposable
                         batch.Clear();
                         batch.Add(p);
                         if (!TryCommit(batch, out var single))
-                            p.TrySetException(new EventStoreUnavailableException($"The append to '{p.Stream}' could not be made durable: {single!.Message}", single));
+                            CompleteOnPool(p, c => c.TrySetException(new EventStoreUnavailableException($"The append to '{c.Stream}' could not be made durable: {single!.Message}", single)));
                     }
                 }
             }
@@ -175,15 +196,20 @@ internal sealed class GroupCommitWriter : IDisposable
         return true;
     }
 
+    /// <summary>Completes an append off this thread: its caller's continuation runs inline and must not hold up the writer.</summary>
+    private static void CompleteOnPool(PendingAppend p, Action<PendingAppend> complete) =>
+        ThreadPool.UnsafeQueueUserWorkItem(static s => s.complete(s.p), (p, complete), preferLocal: false);
+
+    /// <summary>Runs on the syncer's acknowledgement thread: each caller's continuation runs inline, in commit order.</summary>
     private void Acknowledge(PendingAppend[] batch, Exception? fsyncError)
     {
-        var appended = 0;
+        // Counted before any caller resumes: a continuation runs inline and may read the count at once.
+        if (fsyncError is null) Interlocked.Add(ref _appends, batch.Count(p => p.Outcome is AppendResult));
         foreach (var p in batch)
         {
             switch (p.Outcome)
             {
                 case AppendResult r when fsyncError is null:
-                    appended++;
                     p.TrySetResult(r);
                     break;
                 case AppendResult:
@@ -195,7 +221,6 @@ internal sealed class GroupCommitWriter : IDisposable
                     break;
             }
         }
-        Interlocked.Add(ref _appends, appended);
     }
 
     /// <returns>The <see cref="AppendResult"/>, or the exception for this append alone (nothing of it inserted).</returns>
@@ -331,8 +356,9 @@ internal sealed class GroupCommitWriter : IDisposable
         }
     }
 
+    // Continuations run synchronously where the append completes: see Acknowledge and CompleteOnPool.
     private sealed class PendingAppend(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events, long bytes, CancellationToken ct)
-        : TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously)
+        : TaskCompletionSource<AppendResult>(TaskCreationOptions.None)
     {
         public string Stream { get; } = stream;
         public ExpectedRevision Expected { get; } = expected;

@@ -145,15 +145,19 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         {
             command.Parameters.AddWithValue("$s", stream);
             return $"SELECT {EventTable.Columns} FROM events WHERE stream = $s AND revision > $after ORDER BY revision LIMIT {PageSize}";
-        }, afterRevision, e => e.Revision, ct);
+        }, afterRevision, e => e.Revision, skipsUnmatched: false, ct);
     }
 
     public IAsyncEnumerable<SubscriptionMessage> SubscribeToAllAsync(long? afterPosition, EventFilter? filter, CancellationToken ct)
     {
         if (afterPosition < 0) throw new ArgumentOutOfRangeException(nameof(afterPosition), afterPosition, "A checkpoint position is 0 or more (null means from the start).");
+        // Filtered: each page is bounded by the head read just before it ($head), so once a page comes back short,
+        // every position up to $head has been looked at and the next page starts there, not at the last match.
+        // Without that, a filter that matches rarely re-scans everything appended since its last match on every commit.
+        var filtered = filter is { StreamPrefixes.Count: > 0 } or { EventTypes.Count: > 0 };
         return SubscribeAsync(
-            command => $"SELECT {EventTable.Columns} FROM events WHERE position > $after{EventTable.FilterClause(filter, command)} ORDER BY position LIMIT {PageSize}",
-            afterPosition, e => e.GlobalPosition, ct);
+            command => $"SELECT {EventTable.Columns} FROM events WHERE position > $after{(filtered ? " AND position <= $head" : "")}{EventTable.FilterClause(filter, command)} ORDER BY position LIMIT {PageSize}",
+            afterPosition, e => e.GlobalPosition, skipsUnmatched: filtered, ct);
     }
 
     /// <summary>
@@ -162,14 +166,22 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
     /// so nothing is skipped.
     /// </summary>
     private async IAsyncEnumerable<SubscriptionMessage> SubscribeAsync(
-        Func<SqliteCommand, string> bindAndGetSql, long? after, Func<RecordedEvent, long> key, [EnumeratorCancellation] CancellationToken ct)
+        Func<SqliteCommand, string> bindAndGetSql, long? after, Func<RecordedEvent, long> key, bool skipsUnmatched, [EnumeratorCancellation] CancellationToken ct)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _closing.Token);
         using var connection = OpenRead();
         using var command = connection.CreateCommand();
         command.CommandText = bindAndGetSql(command);
         var afterParameter = command.Parameters.AddWithValue("$after", after ?? -1);
-        var cursor = after;
+        SqliteParameter? headParameter = null;
+        using var head = skipsUnmatched ? connection.CreateCommand() : null;
+        if (head is not null)
+        {
+            head.CommandText = "SELECT coalesce(max(position), 0) FROM events";
+            headParameter = command.Parameters.AddWithValue("$head", 0L);
+        }
+        var cursor = after;     // the last key delivered (what CaughtUp reports)
+        var scanned = after;    // the key the next page starts after: past cursor when positions up to it matched nothing
         var caughtUp = false;
         var page = new List<RecordedEvent>(PageSize);
         while (true)
@@ -178,7 +190,11 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
             if (_closing.IsCancellationRequested) throw new EventStoreUnavailableException("The event store was closed while a subscription was open.");
             var next = _signal.Next;
             page.Clear();
-            afterParameter.Value = cursor ?? -1;
+            afterParameter.Value = scanned ?? -1;
+            // Read in its own snapshot before the page: every position up to it is committed and in the page's snapshot too
+            // (positions are assigned in commit order under SQLite's single write lock).
+            var headPosition = head is null ? 0 : (long)head.ExecuteScalar()!;
+            if (headParameter is not null) headParameter.Value = headPosition;
             var pageFull = false;
             using (var reader = command.ExecuteReader())
             {
@@ -203,7 +219,15 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
                     break;
                 }
                 cursor = key(e);
+                scanned = cursor;
                 yield return new SubscriptionMessage.Event(e);
+            }
+            // A short page held every match up to the head: what lies between the last match and the head (or the first
+            // position still waiting for its fsync) matched nothing and is never read again.
+            if (head is not null && !pageFull)
+            {
+                var skipTo = Math.Min(headPosition, visibleBelow - 1);
+                if (skipTo > (scanned ?? 0)) scanned = skipTo;
             }
             if (pageFull && !heldBack) continue;
             if (!caughtUp)

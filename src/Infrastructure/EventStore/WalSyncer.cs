@@ -13,6 +13,12 @@ namespace PeerCode.Infrastructure.EventStore;
 /// position of the oldest batch still waiting for its fsync, so they never hand out an event that could vanish
 /// in a power loss. (Another process sharing the file may see it a few milliseconds before its fsync.)
 /// </para>
+/// <para>
+/// Acknowledgements run on a third thread, batch after batch in commit order, with the callers' continuations
+/// inline: an acknowledged edit goes on to its fan-out at once instead of waiting in the thread pool's queue
+/// behind everything else, and the next fsync never waits for them. Code after an awaited append therefore runs
+/// here until its next await: it must not block (no sync-over-async on another append, which would deadlock).
+/// </para>
 /// </summary>
 internal sealed class WalSyncer : IDisposable
 {
@@ -20,7 +26,11 @@ internal sealed class WalSyncer : IDisposable
     private readonly Action _synced;
     private readonly ILogger _logger;
     private readonly Thread _thread;
+    private readonly Thread _ackThread;
     private readonly object _lock = new();
+    private readonly object _ackLock = new();
+    private readonly Queue<(List<Action<Exception?>> Acks, Exception? Error)> _acks = new();
+    private bool _ackClosing;
     private readonly List<(long FirstPosition, Action<Exception?> Ack)> _waiting = [];
     private long _committingFirst = long.MaxValue;
     private long _syncingFirst = long.MaxValue;
@@ -36,6 +46,8 @@ internal sealed class WalSyncer : IDisposable
         _logger = logger;
         _thread = new Thread(Run) { IsBackground = true, Name = "eventstore-fsync" };
         _thread.Start();
+        _ackThread = new Thread(RunAcknowledgements) { IsBackground = true, Name = "eventstore-ack" };
+        _ackThread.Start();
     }
 
     /// <summary>Positions at or above this may not be durable yet.</summary>
@@ -80,6 +92,13 @@ internal sealed class WalSyncer : IDisposable
             Monitor.Pulse(_lock);
         }
         _thread.Join();
+        lock (_ackLock)
+        {
+            _ackClosing = true;
+            Monitor.Pulse(_ackLock);
+        }
+        // Disposed from an acknowledged caller's continuation: the ack thread ends by itself once that returns.
+        if (Thread.CurrentThread != _ackThread) _ackThread.Join();
         _wal.Dispose();
     }
 
@@ -114,9 +133,36 @@ internal sealed class WalSyncer : IDisposable
                 _syncingFirst = long.MaxValue;
                 UpdateVisibility();
             }
-            foreach (var (_, ack) in work) ack(error);
+            lock (_ackLock)
+            {
+                _acks.Enqueue((work.Select(w => w.Ack).ToList(), error));
+                Monitor.Pulse(_ackLock);
+            }
             work.Clear();
             _synced();
+        }
+    }
+
+    private void RunAcknowledgements()
+    {
+        while (true)
+        {
+            (List<Action<Exception?>> Acks, Exception? Error) batch;
+            lock (_ackLock)
+            {
+                while (_acks.Count == 0)
+                {
+                    if (_ackClosing) return;
+                    Monitor.Wait(_ackLock);
+                }
+                batch = _acks.Dequeue();
+            }
+            foreach (var ack in batch.Acks)
+            {
+                // A continuation that throws synchronously must not end this thread, or every later append would hang.
+                try { ack(batch.Error); }
+                catch (Exception e) { _logger.LogError(e, "A continuation of an acknowledged append threw on the acknowledgement thread"); }
+            }
         }
     }
 

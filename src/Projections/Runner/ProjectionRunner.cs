@@ -110,6 +110,10 @@ public sealed class ProjectionRunner(
                         throw new CheckpointMovedException(Projection.Name);
                     continue;
                 }
+                // Live, events trickle in one commit at a time: gather them for a moment so one transaction holds many
+                // (at 1,500 edits/s a transaction per arrival kept the process's two cores busy away from the hub).
+                if (caughtUp && options.LiveBatchDelay > TimeSpan.Zero && channel.Reader.Count < options.BatchSize)
+                    await Task.Delay(options.LiveBatchDelay, ct);
                 while (batch.Count < options.BatchSize && channel.Reader.TryRead(out var item))
                 {
                     if (item is null) caughtUp = true;
@@ -157,6 +161,8 @@ public sealed class ProjectionOptions
     public int BatchSize { get; set; } = 2000;
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long a live runner lets events gather before writing them (read models lag by about this much).</summary>
+    public TimeSpan LiveBatchDelay { get; set; } = TimeSpan.FromMilliseconds(100);
     /// <summary>How often an idle runner checks that nobody moved its checkpoint.</summary>
     public TimeSpan IdleCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -12,6 +12,9 @@ public static class RoomsModule
     /// </summary>
     public const long MaxHubMessageBytes = 16 * 1024 * 1024;
 
+    /// <summary>Invocations of one connection in progress at once; beyond it SignalR stops reading that connection.</summary>
+    public const int MaxParallelInvocationsPerConnection = 16;
+
     public static IServiceCollection AddPeerCodeRooms(this IServiceCollection services, IConfiguration configuration)
     {
         var nodeId = configuration["PeerCode:NodeId"] is { Length: > 0 } configured
@@ -29,7 +32,12 @@ public static class RoomsModule
         services.AddSignalR(o =>
         {
             o.MaximumReceiveMessageSize = MaxHubMessageBytes;
-            o.MaximumParallelInvocationsPerClient = 1;
+            // A connection's messages are handled concurrently, so a burst of keystrokes lands in one group commit instead
+            // of each waiting for the previous one's fsync. Order is kept: SignalR starts a connection's invocations in
+            // arrival order, running each synchronously up to its first await, and RoomSessions.YjsAsync queues the
+            // append before any await; the store commits and acknowledges in queue order. The Web test
+            // Updates_a_client_sends_without_waiting_are_stored_in_the_order_sent checks it.
+            o.MaximumParallelInvocationsPerClient = MaxParallelInvocationsPerConnection;
         });
         return services;
     }

@@ -157,6 +157,24 @@ public sealed class RoomHubTests
         result.Strings("presenceOnB").Should().Contain("on-a");
     }
 
+    [Fact]
+    public async Task Updates_a_client_sends_without_waiting_are_stored_in_the_order_sent()
+    {
+        var data = Repo.NewDataDirectory();
+        await using var server = await ServerProcess.StartAsync(data);
+        var pieces = Enumerable.Range(0, 300).Select(i => $"{i};").ToArray();
+        // The scenario sends each insertion at once (a pause of 1 ms every 10), so many invocations are in flight together.
+        var written = await HubScenario.RunAsync("write", server.BaseUrl, new { pieces });
+        written.GetProperty("failures").GetArrayLength().Should().Be(0);
+
+        var updates = (await ReadRoomAsync(data, Guid.Parse(written.GetProperty("roomId").GetString()!))).OfType<DocumentUpdated>().ToList();
+        updates.Should().HaveCount(pieces.Length);
+        var clocks = updates.Select(u => PeerCode.Domain.Crdt.Update.DecodeV1(u.Update).Structs[(uint)u.ClientId][0].Id.Clock).ToList();
+        clocks.Should().BeInAscendingOrder("each insertion extends the one before it, and the stream must hold them as sent")
+            .And.OnlyHaveUniqueItems();
+        written.GetProperty("text").GetString().Should().Be(string.Concat(pieces));
+    }
+
     internal static async Task<IReadOnlyList<IRoomEvent>> ReadRoomAsync(string dataDirectory, Guid roomId)
     {
         await using var store = new SqliteEventStore(new EventStoreOptions { DataDirectory = dataDirectory });
