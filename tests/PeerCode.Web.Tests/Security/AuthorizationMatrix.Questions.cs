@@ -35,8 +35,8 @@ public static partial class AuthorizationMatrixRows
         MatrixRow.Http("questions", "POST", "/api/questions/{question}/archive").Given(AQuestion).Allows(Interviewers).DeniesRest(401),
         MatrixRow.Http("questions", "POST", "/api/questions/{question}/restore").Given(AQuestion).Allows(Interviewers).DeniesRest(401),
         MatrixRow.Http("questions", "POST", "/api/rooms/{room}/question", new { questionId = "{question}" })
-            .Given(AQuestion).Allows(InterviewerOfThis).DeniesRest(401),
+            .Given(AQuestion).Allows(Admin, InterviewerOfThis).DeniesRest(401),
         MatrixRow.Hub("questions", "SelectQuestion", "{question}").Given(AQuestion)
-            .Allows(InterviewerOfThis).Denies("interviewers-only", CandidateOfThis, Observer).DeniesRest("not-joined"),
+            .Allows(Admin, InterviewerOfThis).Denies("interviewers-only", CandidateOfThis, Observer).DeniesRest("not-joined"),
     ];
 }
