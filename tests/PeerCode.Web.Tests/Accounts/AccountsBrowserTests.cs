@@ -13,7 +13,7 @@ public sealed class AccountsBrowserTests
     {
         await using var server = await ServerProcess.StartAsync(Repo.NewDataDirectory());
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = FindChromium(), Headless = true, Args = ChromiumArgs });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var cspViolations = new List<string>();
 
         async Task<IPage> NewPageAsync()
@@ -89,13 +89,5 @@ public sealed class AccountsBrowserTests
         cspViolations.Should().BeEmpty("the app and Monaco must work under the CSP without violations");
     }
 
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
-    private static string FindChromium()
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'))
-            if (File.Exists(Path.Combine(dir, "chromium"))) return Path.Combine(dir, "chromium");
-        throw new InvalidOperationException("Debian's chromium is not installed; scripts/test.sh installs it (scripts/deps/test.apt).");
-    }
 }

@@ -14,8 +14,6 @@ namespace PeerCode.Web.Tests.Interviews;
 /// </summary>
 public sealed class HiringTeamJourneyTests
 {
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
     private static readonly PageWaitForSelectorOptions Soon = new() { Timeout = 20_000 };
 
@@ -24,7 +22,7 @@ public sealed class HiringTeamJourneyTests
     {
         await using var server = await ServerProcess.StartAsync(Repo.NewDataDirectory());
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = FindChromium(), Headless = true, Args = ChromiumArgs });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var note = $"note-{Guid.NewGuid():N}";
 
         // Sign up: the first account is the admin (and an interviewer).
@@ -110,10 +108,4 @@ public sealed class HiringTeamJourneyTests
         await page.WaitForSelectorAsync("#status.connected", Soon);
     }
 
-    private static string FindChromium()
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'))
-            if (File.Exists(Path.Combine(dir, "chromium"))) return Path.Combine(dir, "chromium");
-        throw new InvalidOperationException("Debian's chromium is not installed; scripts/test.sh installs it (scripts/deps/test.apt).");
-    }
 }

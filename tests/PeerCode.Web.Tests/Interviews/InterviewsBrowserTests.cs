@@ -13,8 +13,6 @@ namespace PeerCode.Web.Tests.Interviews;
 /// </summary>
 public sealed class InterviewsBrowserTests
 {
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
     [Fact]
     public async Task An_interviewer_schedules_on_the_page_the_candidate_joins_by_link_and_the_scorecard_is_saved_after_the_end()
@@ -22,7 +20,7 @@ public sealed class InterviewsBrowserTests
         await using var server = await ServerProcess.StartAsync(Repo.NewDataDirectory());
         var admin = await TestAccounts.RegisterFirstAdminAsync(server.BaseUrl, "ada@example.com", "Ada");
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = FindChromium(), Headless = true, Args = ChromiumArgs });
+        await using var browser = await Chromium.LaunchAsync(playwright);
 
         var ada = await (await browser.NewContextAsync()).NewPageAsync();
         await ada.GotoAsync($"{server.BaseUrl}/signin");
@@ -81,13 +79,4 @@ public sealed class InterviewsBrowserTests
         return page;
     }
 
-    private static string FindChromium()
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'))
-        {
-            var candidate = Path.Combine(dir, "chromium");
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new InvalidOperationException("Chromium is not on PATH (scripts/deps/test.apt installs it).");
-    }
 }

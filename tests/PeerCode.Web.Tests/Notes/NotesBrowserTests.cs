@@ -16,8 +16,6 @@ namespace PeerCode.Web.Tests.Notes;
 /// </summary>
 public sealed class NotesBrowserTests
 {
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
     [Fact]
     public async Task A_note_taken_in_the_room_reaches_interviewers_and_the_interviewers_replay_and_never_the_candidate_or_observer_page()
@@ -32,7 +30,7 @@ public sealed class NotesBrowserTests
         var secret = $"NOTE-E2E-{Guid.NewGuid():N}";
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = FindChromium(), Headless = true, Args = ChromiumArgs });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var alice = await OpenAsync(browser, Link("interviewer"), "Alice");
         var bob = await OpenAsync(browser, Link("candidate"), "Bob");
         var olga = await OpenAsync(browser, Link("observer"), "Olga");
@@ -108,7 +106,4 @@ public sealed class NotesBrowserTests
         return page;
     }
 
-    private static string FindChromium() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "chromium")).FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("Debian's chromium is not installed; scripts/test.sh installs it (scripts/deps/test.apt).");
 }

@@ -14,7 +14,6 @@ public sealed class QuestionBrowserTests
     [Fact]
     public async Task An_interviewer_writes_a_question_in_the_bank_picks_it_in_the_room_and_the_candidate_sees_safe_Markdown_without_hidden_tests_and_the_starter_code()
     {
-        var chromium = RoomBrowserTests.FindChromium();
         await using var server = await ServerProcess.StartAsync(Repo.NewDataDirectory());
         var admin = await TestAccounts.RegisterFirstAdminAsync(server.BaseUrl);
         using var http = admin.Client(server.BaseUrl);
@@ -23,7 +22,7 @@ public sealed class QuestionBrowserTests
         var secret = "hidden-" + Guid.NewGuid().ToString("N")[..10];
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = RoomBrowserTests.ChromiumArgs });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var interviewerContext = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1300, Height = 800 }, BaseURL = server.BaseUrl });
         var signIn = await interviewerContext.APIRequest.PostAsync("/api/account/signin", new() { DataObject = new { email = admin.Email, password = admin.Password } });
         signIn.Ok.Should().BeTrue(await signIn.TextAsync());

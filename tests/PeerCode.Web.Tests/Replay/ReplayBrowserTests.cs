@@ -16,8 +16,6 @@ namespace PeerCode.Web.Tests.Replay;
 /// </summary>
 public sealed class ReplayBrowserTests
 {
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
     [Fact]
     public async Task The_player_plays_an_interview_to_its_end_at_32x_then_seeks_back_with_markers_for_the_paste_focus_loss_and_chat()
@@ -30,7 +28,7 @@ public sealed class ReplayBrowserTests
         var interviewerToken = created.GetProperty("links").GetProperty("interviewer").GetString()!.Split('#')[1];
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = FindChromium(), Headless = true, Args = ChromiumArgs });
+        await using var browser = await Chromium.LaunchAsync(playwright);
 
         // The interview: the candidate types two lines, pastes 300 characters, leaves the window and comes back, and chats.
         var room = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1200, Height = 700 } })).NewPageAsync();
@@ -128,7 +126,4 @@ public sealed class ReplayBrowserTests
           .map(l => l.textContent.replace(/\u00a0/g, ' ')).join('\n').replace(/\n+$/, '')
         """);
 
-    private static string FindChromium() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "chromium")).FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("Debian's chromium is not installed; scripts/test.sh installs it (scripts/deps/test.apt).");
 }

@@ -13,7 +13,6 @@ public sealed class RoomBrowserTests
     [Fact]
     public async Task Two_people_typing_into_Monaco_at_once_end_with_the_same_text_and_see_each_others_named_cursor()
     {
-        var chromium = FindChromium();
         await using var server = await ServerProcess.StartAsync(Repo.NewDataDirectory());
         using var http = await TestAccounts.AdminClientAsync(server.BaseUrl);
         var created = await (await http.PostAsJsonAsync($"{server.BaseUrl}/api/rooms", new { title = "E2E", language = "python" }))
@@ -21,12 +20,7 @@ public sealed class RoomBrowserTests
         var links = created.GetProperty("links");
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = chromium,
-            Headless = true,
-            Args = ChromiumArgs,
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var alice = await OpenAsync(browser, links.GetProperty("interviewer").GetString()!, "Alice");
         var bob = await OpenAsync(browser, links.GetProperty("candidate").GetString()!, "Bob");
 
@@ -63,7 +57,6 @@ public sealed class RoomBrowserTests
     [Fact]
     public async Task Edits_made_while_the_server_is_down_merge_when_the_browsers_reconnect()
     {
-        var chromium = FindChromium();
         var data = Repo.NewDataDirectory();
         var server = await ServerProcess.StartAsync(data);
         try
@@ -73,7 +66,7 @@ public sealed class RoomBrowserTests
                 .Content.ReadFromJsonAsync<JsonElement>();
             var links = created.GetProperty("links");
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ChromiumArgs });
+            await using var browser = await Chromium.LaunchAsync(playwright);
             var alice = await OpenAsync(browser, links.GetProperty("interviewer").GetString()!, "Alice");
             var bob = await OpenAsync(browser, links.GetProperty("candidate").GetString()!, "Bob");
             await alice.Keyboard.TypeAsync("online\n");
@@ -107,8 +100,6 @@ public sealed class RoomBrowserTests
         }
     }
 
-    internal static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
     internal static async Task<IPage> OpenAsync(IBrowser browser, string link, string name)
     {
@@ -129,13 +120,4 @@ public sealed class RoomBrowserTests
           .map(l => l.textContent.replace(/\u00a0/g, ' ')).join('\n')
         """);
 
-    internal static string FindChromium()
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'))
-        {
-            var candidate = Path.Combine(dir, "chromium");
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new InvalidOperationException("Debian's chromium is not installed; scripts/test.sh installs it (scripts/deps/test.apt).");
-    }
 }

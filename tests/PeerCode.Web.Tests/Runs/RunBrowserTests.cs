@@ -20,11 +20,7 @@ public sealed class RunBrowserTests
             .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("links");
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = FindChromium(), Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var alice = await OpenAsync(browser, links.GetProperty("interviewer").GetString()!, "Alice");
         var bob = await OpenAsync(browser, links.GetProperty("candidate").GetString()!, "Bob");
         var olga = await OpenAsync(browser, links.GetProperty("observer").GetString()!, "Olga");
@@ -67,7 +63,4 @@ public sealed class RunBrowserTests
         return page;
     }
 
-    private static string FindChromium() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "chromium")).FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("Debian's chromium is not installed; scripts/test.sh installs it (scripts/deps/test.apt).");
 }
