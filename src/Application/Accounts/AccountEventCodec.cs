@@ -7,14 +7,10 @@ namespace PeerCode.Application.Accounts;
 /// <summary>Account events to and from the event store: JSON data under their stable wire names.</summary>
 public static class AccountEventCodec
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonEventCodec<IAccountEvent> Codec = new(AccountEventTypes.ByName, new(JsonSerializerDefaults.Web));
 
-    public static EventData Encode(IAccountEvent e, EventMetadata metadata) =>
-        new(Guid.NewGuid(), AccountEventTypes.NameOf(e), JsonSerializer.SerializeToUtf8Bytes(e, e.GetType(), Json), metadata);
+    public static EventData Encode(IAccountEvent e, EventMetadata metadata) => Codec.Encode(e, metadata);
 
     /// <summary>The account event a stored record holds, or null for a type this version does not know (a newer writer's).</summary>
-    public static IAccountEvent? Decode(RecordedEvent recorded) =>
-        AccountEventTypes.ByName.TryGetValue(recorded.Type, out var type)
-            ? (IAccountEvent?)JsonSerializer.Deserialize(recorded.Data.Span, type, Json)
-            : null;
+    public static IAccountEvent? Decode(RecordedEvent recorded) => Codec.Decode(recorded);
 }

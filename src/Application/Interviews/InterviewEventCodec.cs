@@ -7,14 +7,10 @@ namespace PeerCode.Application.Interviews;
 /// <summary>Interview events to and from the event store: camelCase JSON under their stable wire names.</summary>
 public static class InterviewEventCodec
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonEventCodec<IInterviewEvent> Codec = new(InterviewEventTypes.ByName, new(JsonSerializerDefaults.Web));
 
-    public static EventData Encode(IInterviewEvent e, EventMetadata metadata) =>
-        new(Guid.NewGuid(), InterviewEventTypes.NameOf(e), JsonSerializer.SerializeToUtf8Bytes(e, e.GetType(), Json), metadata);
+    public static EventData Encode(IInterviewEvent e, EventMetadata metadata) => Codec.Encode(e, metadata);
 
     /// <summary>The interview event a stored record holds, or null for a type this version does not know.</summary>
-    public static IInterviewEvent? Decode(RecordedEvent recorded) =>
-        InterviewEventTypes.ByName.TryGetValue(recorded.Type, out var type)
-            ? (IInterviewEvent?)JsonSerializer.Deserialize(recorded.Data.Span, type, Json)
-            : null;
+    public static IInterviewEvent? Decode(RecordedEvent recorded) => Codec.Decode(recorded);
 }

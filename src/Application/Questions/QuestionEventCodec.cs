@@ -9,19 +9,17 @@ namespace PeerCode.Application.Questions;
 /// <summary>Question events to and from the event store: camelCase JSON, difficulty by its lower-case name, under the stable wire names.</summary>
 public static class QuestionEventCodec
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    private static readonly JsonEventCodec<IQuestionEvent> Codec = new(QuestionEventTypes.ByName, new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
         // Descriptions and code are full of quotes, angle brackets and non-ASCII: stored as is, so an event's size is its text's size.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    });
 
-    public static EventData Encode(IQuestionEvent e, EventMetadata metadata) =>
-        new(Guid.NewGuid(), QuestionEventTypes.NameOf(e), JsonSerializer.SerializeToUtf8Bytes(e, e.GetType(), Json), metadata);
+    public static JsonSerializerOptions Json => Codec.Json;
+
+    public static EventData Encode(IQuestionEvent e, EventMetadata metadata) => Codec.Encode(e, metadata);
 
     /// <summary>The question event a stored record holds, or null for a type this version does not know (question.renamed.v1 included: it carries no content).</summary>
-    public static IQuestionEvent? Decode(RecordedEvent recorded) =>
-        QuestionEventTypes.ByName.TryGetValue(recorded.Type, out var type)
-            ? (IQuestionEvent?)JsonSerializer.Deserialize(recorded.Data.Span, type, Json)
-            : null;
+    public static IQuestionEvent? Decode(RecordedEvent recorded) => Codec.Decode(recorded);
 }
