@@ -26,11 +26,15 @@ public sealed class AdversarialTests(SandboxFixture fx) : IClassFixture<SandboxF
     }
 
     [Fact]
-    public async Task Fork_bomb_is_capped_by_the_pids_limit_and_ends_in_time_limit()
+    public async Task Fork_bomb_is_capped_by_the_limits_and_ends_within_the_wall_limit()
     {
         var r = await Run("c", "#include <unistd.h>\nint main(void) { for (;;) fork(); }\n");
 
-        r.Verdict.Should().Be(RunVerdict.TimeLimit, r.Detail);
+        // 32 processes spinning on fork() usually end by the CPU or wall limit. Every failed fork still allocates
+        // (and charges to the step's memory cgroup) a task and its kernel stack, so on a busy host the kernel's
+        // accounting can reach the memory limit first and the OOM killer ends it: both are the bomb contained.
+        r.Verdict.Should().BeOneOf([RunVerdict.TimeLimit, RunVerdict.MemoryLimit], r.Detail);
+        r.WallMs.Should().BeLessThan(SandboxFixture.Tight.Run.WallMs + 1_000);
         await AssertNextRunIsHealthy();
     }
 
