@@ -62,6 +62,9 @@ public sealed class ActivityProjection : Projection
         WireNames.PasteDetected, WireNames.FocusChanged, WireNames.RunRequested, WireNames.RunCompleted,
     ];
 
+    /// <summary>Fed by every keystroke and cursor move: a second's worth per batch writes each row once, not ten times.</summary>
+    public override TimeSpan MinimumLiveBatchDelay => TimeSpan.FromSeconds(1);
+
     public override IReadOnlyList<string> Tables { get; } = ["activity_runs", "participant_activity"];
 
     public override IReadOnlyList<Migration> Migrations { get; } =

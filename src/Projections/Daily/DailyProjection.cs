@@ -34,6 +34,9 @@ public sealed class DailyProjection : Projection
         WireNames.ChatMessagePosted, WireNames.DocumentUpdated, WireNames.ParticipantJoined,
     ];
 
+    /// <summary>Fed by every keystroke and cursor move: a second's worth per batch writes each row once, not ten times.</summary>
+    public override TimeSpan MinimumLiveBatchDelay => TimeSpan.FromSeconds(1);
+
     public override IReadOnlyList<string> Tables { get; } = ["daily_active_users", "daily_stats"];
 
     public override IReadOnlyList<Migration> Migrations { get; } =

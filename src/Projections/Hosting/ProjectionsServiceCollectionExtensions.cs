@@ -23,6 +23,7 @@ public static class ProjectionsServiceCollectionExtensions
     public const string ConnectionStringKey = "ReadModels:ConnectionString";
     public const string ModeKey = "Projections:Mode";
     public const string BatchSizeKey = "Projections:BatchSize";
+    public const string LiveBatchDelayKey = "Projections:LiveBatchDelayMs";
     public const string DataDirectoryKey = "PeerCode:DataDirectory";
 
     public static IServiceCollection AddPeerCodeProjections(this IServiceCollection services, IConfiguration configuration, ProjectionsMode? modeOverride = null)
@@ -34,6 +35,10 @@ public static class ProjectionsServiceCollectionExtensions
             options.BatchSize = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
                 ? n
                 : throw new ReadModelConfigurationException($"{BatchSizeKey} must be a positive whole number, got '{text}'.");
+        if (configuration[LiveBatchDelayKey] is { Length: > 0 } delay)
+            options.LiveBatchDelay = int.TryParse(delay, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms <= 60_000
+                ? TimeSpan.FromMilliseconds(ms)
+                : throw new ReadModelConfigurationException($"{LiveBatchDelayKey} must be a whole number of milliseconds from 0 to 60000, got '{delay}'.");
         services.AddSingleton(options);
         services.AddSingleton(new ProjectionsModeSetting(mode));
         services.AddSingleton(sp => new ProjectionEngine(

@@ -21,6 +21,13 @@ public abstract class Projection
 
     public abstract IReadOnlyList<Migration> Migrations { get; }
 
+    /// <summary>
+    /// How long, at least, a live runner lets this projection's events gather before writing them (the runner's
+    /// <see cref="ProjectionOptions.LiveBatchDelay"/> applies when that is longer). Aggregates fed by every keystroke
+    /// ask for more: they rewrite one row per participant or per day per batch, whatever the batch holds.
+    /// </summary>
+    public virtual TimeSpan MinimumLiveBatchDelay => TimeSpan.Zero;
+
     public abstract Task ApplyAsync(IReadOnlyList<RecordedEvent> batch, ProjectionContext context);
 }
 

@@ -22,6 +22,9 @@ public sealed class ProjectionRunner(
     public string? LastError { get; private set; }
     public Checkpoint? Checkpoint { get; private set; }
 
+    /// <summary>How long this runner, once live, lets events gather before a batch (the longer of the two settings).</summary>
+    public TimeSpan LiveBatchDelay => options.LiveBatchDelay > Projection.MinimumLiveBatchDelay ? options.LiveBatchDelay : Projection.MinimumLiveBatchDelay;
+
     /// <summary>Abandons the current subscription and starts again from the stored checkpoint (after a rebuild reset it).</summary>
     public void Restart()
     {
@@ -112,8 +115,8 @@ public sealed class ProjectionRunner(
                 }
                 // Live, events trickle in one commit at a time: gather them for a moment so one transaction holds many
                 // (at 1,500 edits/s a transaction per arrival kept the process's two cores busy away from the hub).
-                if (caughtUp && options.LiveBatchDelay > TimeSpan.Zero && channel.Reader.Count < options.BatchSize)
-                    await Task.Delay(options.LiveBatchDelay, ct);
+                if (caughtUp && LiveBatchDelay > TimeSpan.Zero && channel.Reader.Count < options.BatchSize)
+                    await Task.Delay(LiveBatchDelay, ct);
                 while (batch.Count < options.BatchSize && channel.Reader.TryRead(out var item))
                 {
                     if (item is null) caughtUp = true;
