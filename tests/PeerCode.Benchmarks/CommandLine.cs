@@ -28,12 +28,14 @@ public sealed class CommandLine
     public string Require(string name) =>
         Get(name) ?? throw new CommandLineException($"--{name} is required");
 
-    public int GetInt(string name, int fallback)
+    public int GetInt(string name, int fallback, int minimum = 1)
     {
         var v = Get(name);
         if (v is null) return fallback;
-        return int.TryParse(v, out var n) && n > 0
+        return int.TryParse(v, out var n) && n >= minimum
             ? n
-            : throw new CommandLineException($"--{name} must be a positive whole number, got '{v}'");
+            : throw new CommandLineException(minimum == 1
+                ? $"--{name} must be a positive whole number, got '{v}'"
+                : $"--{name} must be a whole number of at least {minimum}, got '{v}'");
     }
 }
