@@ -33,7 +33,6 @@ public static class CollabBenchmark
         var seconds = cli.GetInt("seconds", 30);
         var warmup = cli.GetInt("warmup", 20, minimum: 0);
         Generators = cli.GetInt("generators", DefaultGenerators);
-        if (Generators < 1) throw new CommandLineException("--generators must be at least 1");
         var peer = cli.Get("peer");
         if (peer is not null && peer != "hocuspocus") throw new CommandLineException($"--peer knows only 'hocuspocus', got '{peer}'");
         if (clients < 2) throw new CommandLineException("--clients must be at least 2 (fan-out needs a receiver)");
@@ -176,8 +175,8 @@ public static class CollabBenchmark
 
     /// <summary>
     /// Generator processes per load run (each a Node event loop, as each browser has its own): --generators, 4 by
-    /// default. With one per core (2 here) the generators took 0.68 cores instead of 0.8, but one event loop for 150
-    /// clients queues their messages behind each other and the measured tail grew.
+    /// default. With one per core (2 here) the generators took 0.68 cores instead of 0.8, but each event loop then
+    /// serves 150 clients, whose messages queue behind each other (p99 98 ms in that run, against 36-66 ms with 4).
     /// </summary>
     private static int Generators = DefaultGenerators;
 
