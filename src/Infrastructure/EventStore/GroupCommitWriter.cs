@@ -43,6 +43,8 @@ internal sealed class GroupCommitWriter : IDisposable
     private long _appends;
 
     private long _batchFirstPosition;
+    private long _batchLastPosition;
+    private long _lastCommittedPosition;
     private bool _failedToBegin; // the write lock was not obtained (e.g. another process held it past busy_timeout)
 
     public GroupCommitWriter(SqliteConnection db, WalSyncer syncer, ILogger logger)
@@ -66,6 +68,9 @@ internal sealed class GroupCommitWriter : IDisposable
 
     public int QueueLength => Volatile.Read(ref _queued);
     public long Transactions => Interlocked.Read(ref _transactions);
+
+    /// <summary>The highest position this writer has committed (0 before its first commit).</summary>
+    public long LastCommittedPosition => Interlocked.Read(ref _lastCommittedPosition);
     public long AppendsCommitted => Interlocked.Read(ref _appends);
     public bool IsRunning => _thread.IsAlive;
 
@@ -170,9 +175,11 @@ internal sealed class GroupCommitWriter : IDisposable
             }
             var now = DateTime.UtcNow.Ticks;
             _batchFirstPosition = long.MaxValue;
+            _batchLastPosition = 0;
             foreach (var p in batch) p.Outcome = Apply(p, now);
             _syncer.BeginCommit(_batchFirstPosition);
             _commit.Execute();
+            if (_batchLastPosition > 0) Interlocked.Exchange(ref _lastCommittedPosition, _batchLastPosition);
         }
         catch (Exception e)
         {
@@ -271,6 +278,7 @@ internal sealed class GroupCommitWriter : IDisposable
             _insert.Execute();
             position = _insert.LastInsertRowId;
             if (_batchFirstPosition == long.MaxValue) _batchFirstPosition = position;
+            _batchLastPosition = position;
         }
         var last = head + events.Count;
         _heads[p.Stream] = last;

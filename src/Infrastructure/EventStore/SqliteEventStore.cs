@@ -31,6 +31,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
     private readonly GroupCommitWriter _writer;
     private readonly WalSyncer _syncer;
     private readonly CommitSignal _signal = new();
+    private readonly EventTail _tail;
     private readonly CancellationTokenSource _closing = new();
     private readonly Thread _poller;
     private readonly Thread _checkpointer;
@@ -70,6 +71,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         _readConnectionString = builder.ToString();
 
         _writer = new GroupCommitWriter(_writeConnection, _syncer, _logger);
+        _tail = new EventTail(OpenRead, _signal, () => _syncer.VisibleBelow);
         var pollConnection = OpenRead();
         _poller = new Thread(() => PollExternalCommits(pollConnection)) { IsBackground = true, Name = "eventstore-poller" };
         _poller.Start();
@@ -94,6 +96,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
 
     /// <summary>False if the thread that notices other processes' commits has stopped (see the log).</summary>
     public bool IsWatchingOtherProcesses => _poller.IsAlive;
+
+    /// <summary>Queries the shared tail of live $all subscriptions has run (see <see cref="EventTail"/>).</summary>
+    public long TailReads => _tail.Refreshes;
 
     public Task<AppendResult> AppendAsync(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
     {
@@ -145,7 +150,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         {
             command.Parameters.AddWithValue("$s", stream);
             return $"SELECT {EventTable.Columns} FROM events WHERE stream = $s AND revision > $after ORDER BY revision LIMIT {PageSize}";
-        }, afterRevision, e => e.Revision, skipsUnmatched: false, ct);
+        }, afterRevision, e => e.Revision, skipsUnmatched: false, live: null, ct);
     }
 
     public IAsyncEnumerable<SubscriptionMessage> SubscribeToAllAsync(long? afterPosition, EventFilter? filter, CancellationToken ct)
@@ -157,16 +162,18 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         var filtered = filter is { StreamPrefixes.Count: > 0 } or { EventTypes.Count: > 0 };
         return SubscribeAsync(
             command => $"SELECT {EventTable.Columns} FROM events WHERE position > $after{(filtered ? " AND position <= $head" : "")}{EventTable.FilterClause(filter, command)} ORDER BY position LIMIT {PageSize}",
-            afterPosition, e => e.GlobalPosition, skipsUnmatched: filtered, ct);
+            afterPosition, e => e.GlobalPosition, skipsUnmatched: filtered, live: new EventTail.Matcher(filter), ct);
     }
 
     /// <summary>
     /// History in pages, then CaughtUp, then live. The cursor is the last key delivered and each page asks for
     /// keys strictly above it, so nothing is repeated; keys become visible in order (see <see cref="EventTable"/>),
-    /// so nothing is skipped.
+    /// so nothing is skipped. A $all subscription (<paramref name="live"/> set) whose cursor the shared
+    /// <see cref="EventTail"/> reaches is served from it instead of running its own query.
     /// </summary>
     private async IAsyncEnumerable<SubscriptionMessage> SubscribeAsync(
-        Func<SqliteCommand, string> bindAndGetSql, long? after, Func<RecordedEvent, long> key, bool skipsUnmatched, [EnumeratorCancellation] CancellationToken ct)
+        Func<SqliteCommand, string> bindAndGetSql, long? after, Func<RecordedEvent, long> key, bool skipsUnmatched, EventTail.Matcher? live,
+        [EnumeratorCancellation] CancellationToken ct)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _closing.Token);
         using var connection = OpenRead();
@@ -190,46 +197,58 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
             if (_closing.IsCancellationRequested) throw new EventStoreUnavailableException("The event store was closed while a subscription was open.");
             var next = _signal.Next;
             page.Clear();
-            afterParameter.Value = scanned ?? -1;
-            // Read in its own snapshot before the page: every position up to it is committed and in the page's snapshot too
-            // (positions are assigned in commit order under SQLite's single write lock).
-            var headPosition = head is null ? 0 : (long)head.ExecuteScalar()!;
-            if (headParameter is not null) headParameter.Value = headPosition;
-            var pageFull = false;
-            using (var reader = command.ExecuteReader())
+            if (live is not null && _tail.TryRead(scanned ?? 0, live, page) is { } through)
             {
-                long bytes = 0;
-                while (!pageFull && reader.Read())
+                foreach (var e in page)
                 {
-                    var e = EventTable.Read(reader);
-                    page.Add(e);
-                    bytes += e.Data.Length;
-                    pageFull = page.Count == PageSize || bytes >= MaxPageBytes;
+                    cursor = key(e);
+                    yield return new SubscriptionMessage.Event(e);
                 }
+                scanned = through;
             }
-            // Read after the snapshot was taken: a batch in that snapshot still waiting for its fsync has
-            // positions at or above this bound, so it is held back until the syncer signals.
-            var visibleBelow = _syncer.VisibleBelow;
-            var heldBack = false;
-            foreach (var e in page)
+            else
             {
-                if (e.GlobalPosition >= visibleBelow)
+                afterParameter.Value = scanned ?? -1;
+                // Read in its own snapshot before the page: every position up to it is committed and in the page's snapshot too
+                // (positions are assigned in commit order under SQLite's single write lock).
+                var headPosition = head is null ? 0 : (long)head.ExecuteScalar()!;
+                if (headParameter is not null) headParameter.Value = headPosition;
+                var pageFull = false;
+                using (var reader = command.ExecuteReader())
                 {
-                    heldBack = true;
-                    break;
+                    long bytes = 0;
+                    while (!pageFull && reader.Read())
+                    {
+                        var e = EventTable.Read(reader);
+                        page.Add(e);
+                        bytes += e.Data.Length;
+                        pageFull = page.Count == PageSize || bytes >= MaxPageBytes;
+                    }
                 }
-                cursor = key(e);
-                scanned = cursor;
-                yield return new SubscriptionMessage.Event(e);
+                // Read after the snapshot was taken: a batch in that snapshot still waiting for its fsync has
+                // positions at or above this bound, so it is held back until the syncer signals.
+                var visibleBelow = _syncer.VisibleBelow;
+                var heldBack = false;
+                foreach (var e in page)
+                {
+                    if (e.GlobalPosition >= visibleBelow)
+                    {
+                        heldBack = true;
+                        break;
+                    }
+                    cursor = key(e);
+                    scanned = cursor;
+                    yield return new SubscriptionMessage.Event(e);
+                }
+                // A short page held every match up to the head: what lies between the last match and the head (or the first
+                // position still waiting for its fsync) matched nothing and is never read again.
+                if (head is not null && !pageFull)
+                {
+                    var skipTo = Math.Min(headPosition, visibleBelow - 1);
+                    if (skipTo > (scanned ?? 0)) scanned = skipTo;
+                }
+                if (pageFull && !heldBack) continue;
             }
-            // A short page held every match up to the head: what lies between the last match and the head (or the first
-            // position still waiting for its fsync) matched nothing and is never read again.
-            if (head is not null && !pageFull)
-            {
-                var skipTo = Math.Min(headPosition, visibleBelow - 1);
-                if (skipTo > (scanned ?? 0)) scanned = skipTo;
-            }
-            if (pageFull && !heldBack) continue;
             if (!caughtUp)
             {
                 caughtUp = true;
@@ -253,13 +272,18 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
             using var _ = connection;
             using var version = connection.CreateCommand();
             version.CommandText = "PRAGMA data_version";
+            using var head = connection.CreateCommand();
+            head.CommandText = "SELECT coalesce(max(position), 0) FROM events";
             var last = (long)version.ExecuteScalar()!;
             while (!_closing.Token.WaitHandle.WaitOne(ExternalPollInterval))
             {
                 var now = (long)version.ExecuteScalar()!;
                 if (now == last) continue;
                 last = now;
-                _signal.Raise();
+                // This process's own commits change data_version too, and the syncer already signals each of them after
+                // its fsync; another process's commit below our newest one is in the file before ours, so our signal
+                // covers it. Only a head above our newest commit needs this poller's signal.
+                if ((long)head.ExecuteScalar()! > _writer.LastCommittedPosition) _signal.Raise();
             }
         }
         catch (SqliteException e)
@@ -358,6 +382,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         _closing.Cancel();
         _poller.Join();
         _checkpointer.Join();
+        _tail.Dispose();
         _writeConnection.Dispose();
         using (var pooled = new SqliteConnection(_readConnectionString)) SqliteConnection.ClearPool(pooled);
     }
