@@ -9,15 +9,26 @@ namespace PeerCode.Benchmarks;
 /// <summary>
 /// `collab`: a real PeerCode server process and a Node load generator (tests/hub-client/load.mjs, the npm SignalR client
 /// with yjs) simulating R rooms of C clients editing at RATE edits/s each; every edit is durable before it fans out.
-/// --find-max raises the rate until the fan-out p99 passes <see cref="FindMaxP99Ms"/> and reports the highest sustained edits/s.
+/// --find-max raises the rate until the fan-out p99 passes --find-max-p99 (default <see cref="DefaultFindMaxP99Ms"/>, the issue's
+/// definition) and reports the highest sustained edits/s.
 /// --peer hocuspocus runs the same load against @hocuspocus/server (tests/hub-client/hocuspocus-*.mjs) in the same run.
+/// --warmup W (20 s by default): every load runs W seconds unmeasured first, in the same rooms and generator processes, so
+/// the servers and the generators are measured warm.
 /// Each side also reports its server's CPU and the generator's own CPU and event-loop delay over the editing phase, and
 /// the line carries the load average before and after: on a shared machine the ratio to Hocuspocus is what compares.
 /// </summary>
 public static class CollabBenchmark
 {
-    /// <summary>The fan-out p99 target (issue 4): --find-max reports the highest rate that stays at or under it.</summary>
-    public const double FindMaxP99Ms = 10;
+    /// <summary>
+    /// Issue 4: "--find-max raises the rate until p99 passes 50 ms". (The 10 ms fan-out target is for the fixed load; an
+    /// earlier version searched at 10 ms, where neither server held even 300 edits/s on this machine, so it compared nothing.)
+    /// </summary>
+    public const int DefaultFindMaxP99Ms = 50;
+
+    private static int FindMaxP99Ms = DefaultFindMaxP99Ms;
+
+    /// <summary>Unmeasured seconds before each --find-max step: its generator processes are new, the server is warm already.</summary>
+    private const int FindMaxWarmupSeconds = 5;
 
     private static readonly string[] LoadKeys =
     [
@@ -32,6 +43,11 @@ public static class CollabBenchmark
         var rate = cli.GetInt("rate", 5);
         var seconds = cli.GetInt("seconds", 30);
         var warmup = cli.GetInt("warmup", 20, minimum: 0);
+        FindMaxP99Ms = cli.GetInt("find-max-p99", DefaultFindMaxP99Ms);
+        if (!Directory.Exists(Path.Combine(Paths.HubClient, "node_modules", "@microsoft", "signalr")))
+            throw new CommandLineException($"{Paths.HubClient}/node_modules is missing: run scripts/test.sh (or npm ci there) first");
+        if (!File.Exists(Paths.ServerDll))
+            throw new CommandLineException($"{Paths.ServerDll} is missing: build the server first (dotnet build -c Release src/Web)");
         Generators = cli.GetInt("generators", DefaultGenerators);
         var peer = cli.Get("peer");
         if (peer is not null && peer != "hocuspocus") throw new CommandLineException($"--peer knows only 'hocuspocus', got '{peer}'");
@@ -43,17 +59,19 @@ public static class CollabBenchmark
         };
         await using (var server = await Server.StartPeerCodeAsync())
         {
-            await WarmUpAsync("load.mjs", server, rooms, clients, rate, warmup);
-            var load = await LoadAsync("load.mjs", server, rooms, clients, rate, seconds);
+            var load = await LoadAsync("load.mjs", server, rooms, clients, rate, seconds, warmup);
             foreach (var key in LoadKeys) result[key] = load[key]?.DeepClone();
             result["serverRssMb"] = server.PeakRssMb();
-            if (cli.Has("find-max")) result["maxSustainedEditsPerSec"] = await FindMaxAsync("load.mjs", server, rooms, clients);
+            if (cli.Has("find-max"))
+            {
+                result["findMaxP99Ms"] = FindMaxP99Ms;
+                result["maxSustainedEditsPerSec"] = await FindMaxAsync("load.mjs", server, rooms, clients);
+            }
         }
         if (peer == "hocuspocus")
         {
             await using var hocus = await Server.StartHocuspocusAsync();
-            await WarmUpAsync("hocuspocus-load.mjs", hocus, rooms, clients, rate, warmup);
-            var load = await LoadAsync("hocuspocus-load.mjs", hocus, rooms, clients, rate, seconds);
+            var load = await LoadAsync("hocuspocus-load.mjs", hocus, rooms, clients, rate, seconds, warmup);
             var h = new JsonObject();
             foreach (var key in LoadKeys) h[key] = load[key]?.DeepClone();
             h["serverRssMb"] = hocus.PeakRssMb();
@@ -62,21 +80,11 @@ public static class CollabBenchmark
             result["p99RatioToHocuspocus"] = Ratio(result["fanoutP99Ms"], h["fanoutP99Ms"]);
             result["p50RatioToHocuspocus"] = Ratio(result["fanoutP50Ms"], h["fanoutP50Ms"]);
             result["rssRatioToHocuspocus"] = Ratio(result["serverRssMb"], h["serverRssMb"]);
+            if (cli.Has("find-max")) result["maxSustainedRatioToHocuspocus"] = Ratio(result["maxSustainedEditsPerSec"], h["maxSustainedEditsPerSec"]);
         }
         result["loadAvgAfter"] = LoadAverage();
         Console.WriteLine(result.ToJsonString());
         return 0;
-    }
-
-    /// <summary>
-    /// The same load for <paramref name="seconds"/> in rooms of its own, not measured: a server is measured warm, as it runs
-    /// in production (the .NET server spends its first half minute re-compiling hot methods at higher tiers, V8 its own).
-    /// </summary>
-    private static async Task WarmUpAsync(string script, Server server, int rooms, int clients, int rate, int seconds)
-    {
-        if (seconds <= 0) return;
-        var load = await LoadAsync(script, server, rooms, clients, rate, seconds);
-        Console.Error.WriteLine($"warm-up {script} ({seconds} s, not measured): {load.ToJsonString()}");
     }
 
     /// <summary>The 1-minute load average (runnable tasks; 2 means both cores busy).</summary>
@@ -93,7 +101,7 @@ public static class CollabBenchmark
         var best = 0.0;
         async Task<bool> PassesAsync(int rate)
         {
-            var load = await LoadAsync(script, server, rooms, clients, rate, 10);
+            var load = await LoadAsync(script, server, rooms, clients, rate, 10, FindMaxWarmupSeconds);
             var p99 = load["fanoutP99Ms"]?.GetValue<double>() ?? double.MaxValue;
             Console.Error.WriteLine($"find-max {script} rate {rate}/s/client (load average {LoadAverage()}): {load.ToJsonString()}");
             if (p99 > FindMaxP99Ms || load["errors"]!.GetValue<int>() > 0 || load["undelivered"]!.GetValue<int>() > 0) return false;
@@ -122,7 +130,7 @@ public static class CollabBenchmark
     /// and connect, then start editing together; their latencies are merged into one distribution. The server's CPU is
     /// read from /proc around the editing phase.
     /// </summary>
-    private static async Task<JsonObject> LoadAsync(string script, Server server, int rooms, int clients, int rate, int seconds)
+    private static async Task<JsonObject> LoadAsync(string script, Server server, int rooms, int clients, int rate, int seconds, int warmup)
     {
         var count = Math.Min(Generators, rooms);
         var nodes = new List<(Process Process, Task<string> Stderr)>();
@@ -136,7 +144,7 @@ public static class CollabBenchmark
                 {
                     WorkingDirectory = Paths.HubClient, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
                 };
-                foreach (var a in new[] { script, "--base", server.Url, "--rooms", $"{share}", "--first-room", $"{first}", "--clients", $"{clients}", "--rate", $"{rate}", "--seconds", $"{seconds}", "--coordinated", "1" })
+                foreach (var a in new[] { script, "--base", server.Url, "--rooms", $"{share}", "--first-room", $"{first}", "--clients", $"{clients}", "--rate", $"{rate}", "--seconds", $"{seconds}", "--warmup", $"{warmup}", "--coordinated", "1" })
                     info.ArgumentList.Add(a);
                 var node = Process.Start(info)!;
                 nodes.Add((node, node.StandardError.ReadToEndAsync()));
@@ -145,10 +153,14 @@ public static class CollabBenchmark
             foreach (var (node, stderr) in nodes)
                 if (await node.StandardOutput.ReadLineAsync() != "ready")
                     throw new InvalidOperationException($"{script} did not get its rooms ready: {await FailureAsync(node, stderr)}");
-            var serverCpuBefore = server.CpuMs();
-            var machineBefore = MachineCpu.Read();
             foreach (var (node, _) in nodes) await node.StandardInput.WriteLineAsync("go");
             foreach (var (node, _) in nodes) await node.StandardInput.FlushAsync();
+            // Each generator edits for the warm-up first and says "measuring" when its measured window opens.
+            foreach (var (node, stderr) in nodes)
+                if (await node.StandardOutput.ReadLineAsync() != "measuring")
+                    throw new InvalidOperationException($"{script} failed during its warm-up: {await FailureAsync(node, stderr)}");
+            var serverCpuBefore = server.CpuMs();
+            var machineBefore = MachineCpu.Read();
             var results = new List<JsonObject>();
             foreach (var (node, stderr) in nodes)
             {
@@ -222,8 +234,7 @@ public static class CollabBenchmark
 
         public static async Task<Server> StartPeerCodeAsync()
         {
-            var dll = Path.Combine(Paths.Root, "src", "Web", "bin", "Release", "net10.0", "PeerCode.Web.dll");
-            if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: build src/Web in Release first.");
+            var dll = Paths.ServerDll;
             var data = Path.Combine(Path.GetTempPath(), "peercode-bench", Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(data);
             var url = $"http://127.0.0.1:{FreePort()}";
@@ -295,6 +306,7 @@ public static class CollabBenchmark
     {
         public static string Root { get; } = FindRoot();
         public static string HubClient => Path.Combine(Root, "tests", "hub-client");
+        public static string ServerDll => Path.Combine(Root, "src", "Web", "bin", "Release", "net10.0", "PeerCode.Web.dll");
 
         private static string FindRoot()
         {

@@ -3,6 +3,10 @@
 // until every other client of the room has applied it (seen through its Yjs state vector). Prints one JSON line.
 // Over the editing phase it also reports its own CPU and event-loop delay (a saturated generator inflates the latency
 // it measures) and, with --server-pid, the server process's CPU from /proc (clock ticks of 10 ms).
+// --warmup W: the same clients edit for W seconds first, unmeasured (edits started then are not counted, and CPU and
+// event-loop delay are taken from the end of it), so both the server and this process are measured warm: a fresh Node
+// process spends its first seconds compiling its own code, at over a core for four generators on this machine, which
+// starved whichever server it was measuring.
 // --coordinated: the benchmark runs several generator processes (browsers are separate processes too, and one Node
 // thread for hundreds of clients queues their messages behind each other): each opens rooms --first-room.. , prints
 // "ready", starts editing when it reads "go" on stdin, and adds its sorted latencies to the JSON line for merging.
@@ -18,6 +22,7 @@ export function options() {
   return {
     base: o.base, rooms: +(o.rooms ?? 100), clients: +(o.clients ?? 3), rate: +(o.rate ?? 5), seconds: +(o.seconds ?? 30),
     serverPid: o['server-pid'] ? +o['server-pid'] : null, firstRoom: +(o['first-room'] ?? 0), coordinated: 'coordinated' in o,
+    warmup: +(o.warmup ?? 0),
   };
 }
 
@@ -33,7 +38,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * openRoom(roomIndex) → array of clients { doc, text, onRemoteUpdate (settable callback), flush(), stop(), errorCount() }.
  */
-export async function runLoad({ rooms, clients, rate, seconds, serverPid, firstRoom, coordinated }, openRoom) {
+export async function runLoad({ rooms, clients, rate, seconds, serverPid, firstRoom, coordinated, warmup }, openRoom) {
   const latencies = [];
   let sent = 0;
   const setups = [];
@@ -53,7 +58,7 @@ export async function runLoad({ rooms, clients, rate, seconds, serverPid, firstR
             if (e.clock > state) break;
             if (e.seenBy.has(receiver)) continue;
             e.seenBy.add(receiver);
-            if (e.seenBy.size === peers.length - 1) latencies.push(now - e.t0);
+            if (e.seenBy.size === peers.length - 1 && e.measured) latencies.push(now - e.t0);
           }
           while (q.length && q[0].seenBy.size === peers.length - 1) q.shift();
         }
@@ -72,30 +77,40 @@ export async function runLoad({ rooms, clients, rate, seconds, serverPid, firstR
   const interval = 1000 / rate;
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   loopDelay.enable();
-  const cpuAtStart = process.cpuUsage();
-  const serverCpuAtStart = serverPid ? processCpuMs(serverPid) : null;
-  const started = performance.now();
+  let cpuAtStart = process.cpuUsage();
+  let serverCpuAtStart = serverPid ? processCpuMs(serverPid) : null;
+  const editingFrom = performance.now();
+  const started = editingFrom + warmup * 1000; // the measured window starts here
   const stopAt = started + seconds * 1000;
+  const measuring = (async () => {
+    if (warmup > 0) await sleep(started - performance.now());
+    cpuAtStart = process.cpuUsage();
+    serverCpuAtStart = serverPid ? processCpuMs(serverPid) : null;
+    loopDelay.reset();
+    if (coordinated) process.stdout.write('measuring\n');
+  })();
   const tickers = [];
   for (const { peers, queues } of roomsReady) {
     for (const p of peers) {
       tickers.push((async () => {
         const offset = Math.random() * interval;
         for (let n = 0; ; n++) {
-          const due = started + offset + n * interval;
+          const due = editingFrom + offset + n * interval;
           if (due >= stopAt) break;
           const wait = due - performance.now();
           if (wait > 0) await sleep(wait);
           const t0 = performance.now();
           const len = p.text.length;
           p.text.insert(len > 0 ? Math.floor(Math.random() * len) : 0, 'x');
-          queues.get(p.doc.clientID).push({ clock: Y.getState(p.doc.store, p.doc.clientID), t0, seenBy: new Set() });
-          sent++;
+          const measured = t0 >= started;
+          queues.get(p.doc.clientID).push({ clock: Y.getState(p.doc.store, p.doc.clientID), t0, seenBy: new Set(), measured });
+          if (measured) sent++;
         }
       })());
     }
   }
   await Promise.all(tickers);
+  await measuring;
   const elapsed = (performance.now() - started) / 1000;
   for (const p of all) await p.flush();
   const measured = (performance.now() - started) / 1000; // the CPU window: editing and the last acknowledgements
