@@ -33,6 +33,9 @@ internal static class EventTable
     public const string Columns =
         "position, stream, revision, event_id, type, data, correlation_id, causation_id, user_id, client_time, client_offset, node_id, recorded_at";
 
+    /// <summary>The highest position in the file (0 when empty).</summary>
+    public const string HeadQuery = "SELECT coalesce(max(position), 0) FROM events";
+
     public static RecordedEvent Read(SqliteDataReader r) => new(
         EventId: r.GetGuid(3),
         Stream: r.GetString(1),

@@ -78,7 +78,7 @@ internal sealed class EventTail(Func<SqliteConnection> open, CommitSignal signal
         {
             // Start at the file's head: what lies at or below it (even not yet fsynced) is read by the subscriptions themselves.
             using var head = _connection.CreateCommand();
-            head.CommandText = "SELECT coalesce(max(position), 0) FROM events";
+            head.CommandText = EventTable.HeadQuery;
             _floor = _through = (long)head.ExecuteScalar()!;
             _started = true;
             _readAtSignal = next;

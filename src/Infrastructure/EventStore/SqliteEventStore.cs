@@ -184,7 +184,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         using var head = skipsUnmatched ? connection.CreateCommand() : null;
         if (head is not null)
         {
-            head.CommandText = "SELECT coalesce(max(position), 0) FROM events";
+            head.CommandText = EventTable.HeadQuery;
             headParameter = command.Parameters.AddWithValue("$head", 0L);
         }
         var cursor = after;     // the last key delivered (what CaughtUp reports)
@@ -273,7 +273,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
             using var version = connection.CreateCommand();
             version.CommandText = "PRAGMA data_version";
             using var head = connection.CreateCommand();
-            head.CommandText = "SELECT coalesce(max(position), 0) FROM events";
+            head.CommandText = EventTable.HeadQuery;
             var last = (long)version.ExecuteScalar()!;
             while (!_closing.Token.WaitHandle.WaitOne(ExternalPollInterval))
             {
@@ -335,7 +335,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
     {
         using var connection = OpenRead();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT coalesce(max(position), 0) FROM events";
+        command.CommandText = EventTable.HeadQuery;
         return (long)command.ExecuteScalar()!;
     }
 
