@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using PeerCode.Application.EventStore;
 using PeerCode.Projections.Storage;
@@ -73,54 +72,60 @@ public sealed class ProjectionRunner(
         State = RunnerState.Stopped;
     }
 
+    /// <summary>
+    /// Pulls the subscription itself rather than through a reader task: once live, after the first new event it waits
+    /// <see cref="LiveBatchDelay"/> without pulling, so the store does not wake this runner for every commit (seven
+    /// subscriptions woken per commit were most of the pool's wake-ups at interview-like rates), then takes everything
+    /// that is ready in one batch.
+    /// </summary>
     private async Task PumpAsync(CancellationToken ct)
     {
         var checkpoint = Checkpoint!;
-        var channel = Channel.CreateBounded<RecordedEvent?>(new BoundedChannelOptions(options.BatchSize * 2)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-        });
-        using var producerStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var subscriptionStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var filter = EventFilter.Types([.. Projection.EventTypes]);
-        var producer = Task.Run(async () =>
-        {
-            try
-            {
-                await foreach (var message in events.SubscribeToAllAsync(checkpoint.AfterPosition, filter, producerStop.Token))
-                {
-                    // null marks "caught up": history is done, what follows is live.
-                    await channel.Writer.WriteAsync(message is SubscriptionMessage.Event e ? e.Recorded : null, producerStop.Token);
-                }
-                channel.Writer.TryComplete(new InvalidOperationException("The event store ended a subscription that should run until cancelled."));
-            }
-            catch (Exception e)
-            {
-                channel.Writer.TryComplete(e);
-            }
-        }, CancellationToken.None);
-
+        var subscription = events.SubscribeToAllAsync(checkpoint.AfterPosition, filter, subscriptionStop.Token).GetAsyncEnumerator(subscriptionStop.Token);
+        Task<bool>? pending = null; // a pull still in flight (never two at once)
         try
         {
             var batch = new List<RecordedEvent>(options.BatchSize);
             var caughtUp = false;
+            void Take(SubscriptionMessage message)
+            {
+                if (message is SubscriptionMessage.Event e) batch.Add(e.Recorded);
+                else caughtUp = true; // history is done, what follows is live
+            }
             while (true)
             {
-                if (!await WaitForEventsAsync(channel.Reader, ct))
+                var next = pending ?? subscription.MoveNextAsync().AsTask();
+                pending = next; // until it has completed: the finally must not dispose the subscription under it
+                if (!next.IsCompleted)
                 {
-                    var stored = await Checkpoints.LoadAsync(store, Projection.Name, ct);
-                    if (stored.Generation != checkpoint.Generation || stored.Position != checkpoint.Position)
-                        throw new CheckpointMovedException(Projection.Name);
-                    continue;
+                    if (!await ArrivesWithinAsync(next, ct))
+                    {
+                        var stored = await Checkpoints.LoadAsync(store, Projection.Name, ct);
+                        if (stored.Generation != checkpoint.Generation || stored.Position != checkpoint.Position)
+                            throw new CheckpointMovedException(Projection.Name);
+                        continue;
+                    }
+                    // Live, events trickle in one commit at a time: let them gather so one transaction holds many (at
+                    // 1,500 edits/s a transaction per arrival kept the process's two cores busy away from the hub).
+                    if (caughtUp && LiveBatchDelay > TimeSpan.Zero) await Task.Delay(LiveBatchDelay, ct);
                 }
-                // Live, events trickle in one commit at a time: gather them for a moment so one transaction holds many
-                // (at 1,500 edits/s a transaction per arrival kept the process's two cores busy away from the hub).
-                if (caughtUp && LiveBatchDelay > TimeSpan.Zero && channel.Reader.Count < options.BatchSize)
-                    await Task.Delay(LiveBatchDelay, ct);
-                while (batch.Count < options.BatchSize && channel.Reader.TryRead(out var item))
+                pending = null;
+                if (!await next) throw new InvalidOperationException("The event store ended a subscription that should run until cancelled.");
+                Take(subscription.Current);
+                var drained = false;
+                while (batch.Count < options.BatchSize)
                 {
-                    if (item is null) caughtUp = true;
-                    else batch.Add(item);
+                    var more = subscription.MoveNextAsync();
+                    if (!more.IsCompleted)
+                    {
+                        pending = more.AsTask();
+                        drained = true;
+                        break;
+                    }
+                    if (!more.Result) throw new InvalidOperationException("The event store ended a subscription that should run until cancelled.");
+                    Take(subscription.Current);
                 }
                 if (batch.Count > 0)
                 {
@@ -128,33 +133,31 @@ public sealed class ProjectionRunner(
                     Checkpoint = checkpoint;
                     batch.Clear();
                 }
-                State = caughtUp && channel.Reader.Count == 0 ? RunnerState.Live : RunnerState.CatchingUp;
+                State = caughtUp && drained ? RunnerState.Live : RunnerState.CatchingUp;
                 LastError = null;
             }
         }
         finally
         {
-            await producerStop.CancelAsync();
-            await producer;
+            await subscriptionStop.CancelAsync();
+            if (pending is not null)
+            {
+                try { await pending; }
+                catch (Exception) when (subscriptionStop.IsCancellationRequested) { /* the pull we just cancelled */ }
+            }
+            await subscription.DisposeAsync();
         }
     }
 
-    /// <summary>True when events wait, false after a quiet second; throws what ended the subscription.</summary>
-    private async Task<bool> WaitForEventsAsync(ChannelReader<RecordedEvent?> reader, CancellationToken ct)
+    /// <summary>True when <paramref name="next"/> completes within a quiet <see cref="ProjectionOptions.IdleCheckInterval"/>.</summary>
+    private async Task<bool> ArrivesWithinAsync(Task<bool> next, CancellationToken ct)
     {
-        if (reader.Count > 0) return true;
         using var quiet = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        quiet.CancelAfter(options.IdleCheckInterval);
-        try
-        {
-            if (await reader.WaitToReadAsync(quiet.Token)) return true;
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return false;
-        }
-        await reader.Completion; // rethrows the producer's failure
-        throw new InvalidOperationException("The subscription ended.");
+        var idle = Task.Delay(options.IdleCheckInterval, quiet.Token);
+        var first = await Task.WhenAny(next, idle);
+        await quiet.CancelAsync();
+        ct.ThrowIfCancellationRequested();
+        return first == next;
     }
 }
 
