@@ -27,14 +27,6 @@ public static class CollabBenchmark
 
     private static int FindMaxP99Ms = DefaultFindMaxP99Ms;
 
-    /// <summary>
-    /// Unmeasured seconds before each --find-max step (its generators are new processes): --warmup, so what the server
-    /// does after the previous step (300 connections leaving, their awareness and presence events) is over before the
-    /// step is measured. With 5 s, the first step after the main run measured PeerCode at p99 55 ms at 300 edits/s,
-    /// where a fresh server holds 8-9 ms.
-    /// </summary>
-    private static int FindMaxWarmupSeconds = 20;
-
     private static readonly string[] LoadKeys =
     [
         "editsPerSec", "fanoutP50Ms", "fanoutP99Ms", "fanoutMaxMs", "errors", "undelivered",
@@ -49,7 +41,6 @@ public static class CollabBenchmark
         var seconds = cli.GetInt("seconds", 30);
         var warmup = cli.GetInt("warmup", 20, minimum: 0);
         FindMaxP99Ms = cli.GetInt("find-max-p99", DefaultFindMaxP99Ms);
-        FindMaxWarmupSeconds = warmup;
         if (!Directory.Exists(Path.Combine(Paths.HubClient, "node_modules", "@microsoft", "signalr")))
             throw new CommandLineException($"{Paths.HubClient}/node_modules is missing: run scripts/test.sh (or npm ci there) first");
         if (!File.Exists(Paths.ServerDll))
@@ -71,7 +62,7 @@ public static class CollabBenchmark
             if (cli.Has("find-max"))
             {
                 result["findMaxP99Ms"] = FindMaxP99Ms;
-                result["maxSustainedEditsPerSec"] = await FindMaxAsync("load.mjs", server, rooms, clients);
+                result["maxSustainedEditsPerSec"] = await FindMaxAsync("load.mjs", server, rooms, clients, warmup);
             }
         }
         if (peer == "hocuspocus")
@@ -81,7 +72,7 @@ public static class CollabBenchmark
             var h = new JsonObject();
             foreach (var key in LoadKeys) h[key] = load[key]?.DeepClone();
             h["serverRssMb"] = hocus.PeakRssMb();
-            if (cli.Has("find-max")) h["maxSustainedEditsPerSec"] = await FindMaxAsync("hocuspocus-load.mjs", hocus, rooms, clients);
+            if (cli.Has("find-max")) h["maxSustainedEditsPerSec"] = await FindMaxAsync("hocuspocus-load.mjs", hocus, rooms, clients, warmup);
             result["hocuspocus"] = h;
             result["p99RatioToHocuspocus"] = Ratio(result["fanoutP99Ms"], h["fanoutP99Ms"]);
             result["p50RatioToHocuspocus"] = Ratio(result["fanoutP50Ms"], h["fanoutP50Ms"]);
@@ -102,12 +93,18 @@ public static class CollabBenchmark
     /// no errors and nothing lost, then bisects twice between the last passing and the first failing rate; the best
     /// passing run's edits/s (0 when even 1 edit/s per client misses it).
     /// </summary>
-    private static async Task<double> FindMaxAsync(string script, Server server, int rooms, int clients)
+    /// <remarks>
+    /// Each step runs <paramref name="warmup"/> seconds unmeasured first (its generators are new processes), so what the
+    /// server does after the previous step (300 connections leaving, their awareness and presence events) is over before
+    /// the step is measured. With 5 s, the first step after the main run measured PeerCode at p99 55 ms at 300 edits/s,
+    /// where a fresh server holds 8-9 ms.
+    /// </remarks>
+    private static async Task<double> FindMaxAsync(string script, Server server, int rooms, int clients, int warmup)
     {
         var best = 0.0;
         async Task<bool> PassesAsync(int rate)
         {
-            var load = await LoadAsync(script, server, rooms, clients, rate, 10, FindMaxWarmupSeconds);
+            var load = await LoadAsync(script, server, rooms, clients, rate, 10, warmup);
             var p99 = load["fanoutP99Ms"]?.GetValue<double>() ?? double.MaxValue;
             Console.Error.WriteLine($"find-max {script} rate {rate}/s/client (load average {LoadAverage()}): {load.ToJsonString()}");
             if (p99 > FindMaxP99Ms || load["errors"]!.GetValue<int>() > 0 || load["undelivered"]!.GetValue<int>() > 0) return false;

@@ -58,7 +58,7 @@ export async function runLoad({ rooms, clients, rate, seconds, serverPid, firstR
             if (e.clock > state) break;
             if (e.seenBy.has(receiver)) continue;
             e.seenBy.add(receiver);
-            if (e.seenBy.size === peers.length - 1 && e.measured) latencies.push(now - e.t0);
+            if (e.seenBy.size === peers.length - 1 && e.inWindow) latencies.push(now - e.t0);
           }
           while (q.length && q[0].seenBy.size === peers.length - 1) q.shift();
         }
@@ -77,8 +77,7 @@ export async function runLoad({ rooms, clients, rate, seconds, serverPid, firstR
   const interval = 1000 / rate;
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   loopDelay.enable();
-  let cpuAtStart = process.cpuUsage();
-  let serverCpuAtStart = serverPid ? processCpuMs(serverPid) : null;
+  let cpuAtStart, serverCpuAtStart; // taken when the measured window opens
   const editingFrom = performance.now();
   const started = editingFrom + warmup * 1000; // the measured window starts here
   const stopAt = started + seconds * 1000;
@@ -102,9 +101,9 @@ export async function runLoad({ rooms, clients, rate, seconds, serverPid, firstR
           const t0 = performance.now();
           const len = p.text.length;
           p.text.insert(len > 0 ? Math.floor(Math.random() * len) : 0, 'x');
-          const measured = t0 >= started;
-          queues.get(p.doc.clientID).push({ clock: Y.getState(p.doc.store, p.doc.clientID), t0, seenBy: new Set(), measured });
-          if (measured) sent++;
+          const inWindow = t0 >= started;
+          queues.get(p.doc.clientID).push({ clock: Y.getState(p.doc.store, p.doc.clientID), t0, seenBy: new Set(), inWindow });
+          if (inWindow) sent++;
         }
       })());
     }
