@@ -11,7 +11,9 @@ namespace PeerCode.Benchmarks;
 /// with yjs) simulating R rooms of C clients editing at RATE edits/s each; every edit is durable before it fans out.
 /// --find-max raises the rate until the fan-out p99 passes --find-max-p99 (default <see cref="DefaultFindMaxP99Ms"/>, the issue's
 /// definition) and reports the highest sustained edits/s.
-/// --peer hocuspocus runs the same load against @hocuspocus/server (tests/hub-client/hocuspocus-*.mjs) in the same run.
+/// --peer hocuspocus runs the same load against @hocuspocus/server (tests/hub-client/hocuspocus-*.mjs) in the same run;
+/// --peer relay against <see cref="RelayServer"/>, a SignalR hub that only forwards (the transport's own cost);
+/// --peer hocuspocus,relay against both.
 /// --warmup W (20 s by default): every load runs W seconds unmeasured first, in the same rooms and generator processes, so
 /// the servers and the generators are measured warm.
 /// Each side also reports its server's CPU and the generator's own CPU and event-loop delay over the editing phase, and
@@ -46,8 +48,9 @@ public static class CollabBenchmark
         if (!File.Exists(Paths.ServerDll))
             throw new CommandLineException($"{Paths.ServerDll} is missing: build the server first (dotnet build -c Release src/Web)");
         Generators = cli.GetInt("generators", DefaultGenerators);
-        var peer = cli.Get("peer");
-        if (peer is not null && peer != "hocuspocus") throw new CommandLineException($"--peer knows only 'hocuspocus', got '{peer}'");
+        var peers = (cli.Get("peer") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var peer in peers)
+            if (!Peers.ContainsKey(peer)) throw new CommandLineException($"--peer knows {string.Join(", ", Peers.Keys.Select(k => $"'{k}'"))} (comma-separated), got '{peer}'");
         if (clients < 2) throw new CommandLineException("--clients must be at least 2 (fan-out needs a receiver)");
 
         var result = new JsonObject
@@ -65,19 +68,22 @@ public static class CollabBenchmark
                 result["maxSustainedEditsPerSec"] = await FindMaxAsync("load.mjs", server, rooms, clients, warmup);
             }
         }
-        if (peer == "hocuspocus")
+        foreach (var peer in peers)
         {
-            await using var hocus = await Server.StartHocuspocusAsync();
-            var load = await LoadAsync("hocuspocus-load.mjs", hocus, rooms, clients, rate, seconds, warmup);
+            var (name, script, start) = Peers[peer];
+            await using var other = await start();
+            var load = await LoadAsync(script, other, rooms, clients, rate, seconds, warmup);
             var h = new JsonObject();
             foreach (var key in LoadKeys) h[key] = load[key]?.DeepClone();
-            h["serverRssMb"] = hocus.PeakRssMb();
-            if (cli.Has("find-max")) h["maxSustainedEditsPerSec"] = await FindMaxAsync("hocuspocus-load.mjs", hocus, rooms, clients, warmup);
-            result["hocuspocus"] = h;
-            result["p99RatioToHocuspocus"] = Ratio(result["fanoutP99Ms"], h["fanoutP99Ms"]);
-            result["p50RatioToHocuspocus"] = Ratio(result["fanoutP50Ms"], h["fanoutP50Ms"]);
-            result["rssRatioToHocuspocus"] = Ratio(result["serverRssMb"], h["serverRssMb"]);
-            if (cli.Has("find-max")) result["maxSustainedRatioToHocuspocus"] = Ratio(result["maxSustainedEditsPerSec"], h["maxSustainedEditsPerSec"]);
+            h["serverRssMb"] = other.PeakRssMb();
+            if (cli.Has("find-max")) h["maxSustainedEditsPerSec"] = await FindMaxAsync(script, other, rooms, clients, warmup);
+            result[name] = h;
+            var suffix = char.ToUpperInvariant(name[0]) + name[1..];
+            result["p99RatioTo" + suffix] = Ratio(result["fanoutP99Ms"], h["fanoutP99Ms"]);
+            result["p50RatioTo" + suffix] = Ratio(result["fanoutP50Ms"], h["fanoutP50Ms"]);
+            result["cpuPerEditRatioTo" + suffix] = Ratio(result["serverCpuMsPerEdit"], h["serverCpuMsPerEdit"]);
+            result["rssRatioTo" + suffix] = Ratio(result["serverRssMb"], h["serverRssMb"]);
+            if (cli.Has("find-max")) result["maxSustainedRatioTo" + suffix] = Ratio(result["maxSustainedEditsPerSec"], h["maxSustainedEditsPerSec"]);
         }
         result["loadAvgAfter"] = LoadAverage();
         Console.WriteLine(result.ToJsonString());
@@ -124,6 +130,13 @@ public static class CollabBenchmark
         }
         return best;
     }
+
+    /// <summary>--peer names: the result's key for the peer's figures, its load script, and how its server starts.</summary>
+    private static readonly Dictionary<string, (string Name, string Script, Func<Task<Server>> Start)> Peers = new()
+    {
+        ["hocuspocus"] = ("hocuspocus", "hocuspocus-load.mjs", Server.StartHocuspocusAsync),
+        ["relay"] = ("signalrRelay", "load.mjs", Server.StartRelayAsync),
+    };
 
     private static double? Ratio(JsonNode? ours, JsonNode? theirs) =>
         ours is null || theirs is null || theirs.GetValue<double>() == 0 ? null : Math.Round(ours.GetValue<double>() / theirs.GetValue<double>(), 3);
@@ -251,6 +264,20 @@ public static class CollabBenchmark
             var port = FreePort();
             var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Paths.HubClient };
             foreach (var a in new[] { "hocuspocus-server.mjs", "--port", $"{port}" }) info.ArgumentList.Add(a);
+            return await StartAsync(info, $"http://127.0.0.1:{port}", null);
+        }
+
+        /// <summary>
+        /// <see cref="RelayServer"/> in a process of its own, run with the PeerCode server's runtimeconfig.json (server GC,
+        /// no dynamic PGO, no thread-pool spinning), so the runtime under both is the same.
+        /// </summary>
+        public static async Task<Server> StartRelayAsync()
+        {
+            var port = FreePort();
+            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            var runtimeConfig = Path.ChangeExtension(Paths.ServerDll, ".runtimeconfig.json");
+            foreach (var a in new[] { "exec", "--runtimeconfig", runtimeConfig, typeof(RelayServer).Assembly.Location, "relay-server", "--port", $"{port}" })
+                info.ArgumentList.Add(a);
             return await StartAsync(info, $"http://127.0.0.1:{port}", null);
         }
 

@@ -11,6 +11,7 @@ var commands = new Dictionary<string, Func<CommandLine, Task<int>>>(StringCompar
     ["es-append"] = EventStoreAppendCommand.RunAsync,
     ["esdb-append"] = EventStoreDbAppendBenchmark.RunAsync,
     ["collab"] = CollabBenchmark.RunAsync,
+    ["relay-server"] = RelayServer.RunAsync,
     ["crdt"] = CrdtBenchmark.RunAsync,
     ["crdt-fuzz"] = CrdtFuzzCommand.RunAsync,
     ["yjs-apply"] = YjsApplyCommand.RunAsync,
