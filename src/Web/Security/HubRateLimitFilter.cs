@@ -22,7 +22,8 @@ public sealed class HubRateLimitFilter : IHubFilter, IDisposable
         _chat = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => limits.Chat.ToOptions()));
     }
 
-    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
+    /// <summary>Unlimited methods (every Yjs message among them) go straight on, without a state machine of their own.</summary>
+    public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         var limiter = invocation.HubMethodName switch
         {
@@ -30,7 +31,11 @@ public sealed class HubRateLimitFilter : IHubFilter, IDisposable
             "SendChat" => _chat,
             _ => null,
         };
-        if (limiter is null) return await next(invocation);
+        return limiter is null ? next(invocation) : LimitedAsync(limiter, invocation, next);
+    }
+
+    private async ValueTask<object?> LimitedAsync(PartitionedRateLimiter<string> limiter, HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
         using var lease = limiter.AttemptAcquire(Key(invocation.Context));
         if (!lease.IsAcquired)
         {
