@@ -38,7 +38,6 @@ public static class RelayServer
             o.MaximumParallelInvocationsPerClient = RoomsModule.MaxParallelInvocationsPerConnection;
         });
         var app = builder.Build();
-        app.UseWebSockets();
         app.MapPost("/api/account/token", () => Results.Ok(new { accessToken = "relay" }));
         app.MapPost("/api/rooms", () =>
         {
