@@ -15,12 +15,12 @@ namespace PeerCode.Infrastructure.Tests.Runs;
 /// </summary>
 public sealed class AdversarialTests(SandboxFixture fx) : IClassFixture<SandboxFixture>
 {
-    private Task<RunResult> Run(string language, string code, string stdin = "") =>
-        fx.Runner(SandboxFixture.Tight).RunAsync(new RunRequest(language, code, stdin, []));
+    private Task<RunResult> Run(string language, string code, string stdin = "", RunLimits? limits = null) =>
+        fx.Runner(limits ?? SandboxFixture.Tight).RunAsync(new RunRequest(language, code, stdin, []));
 
     private async Task AssertNextRunIsHealthy()
     {
-        var r = await Run("python", "print(sum(range(10)))\n");
+        var r = await Run("python", "print(sum(range(10)))\n", limits: SandboxFixture.TightPatientWall);
         r.Verdict.Should().Be(RunVerdict.Ok, r.Stderr);
         r.Stdout.Should().Be("45\n");
     }
@@ -41,7 +41,7 @@ public sealed class AdversarialTests(SandboxFixture fx) : IClassFixture<SandboxF
     [Fact]
     public async Task Memory_bomb_is_killed_by_the_cgroup_and_gets_memory_limit()
     {
-        var r = await Run("python", "a = []\nwhile True:\n    a.append(bytearray(8 << 20))\n");
+        var r = await Run("python", "a = []\nwhile True:\n    a.append(bytearray(8 << 20))\n", limits: SandboxFixture.TightPatientWall);
 
         r.Verdict.Should().Be(RunVerdict.MemoryLimit, r.Detail + r.Stderr);
         r.PeakMemoryKb.Should().BeGreaterThan(100 * 1024).And.BeLessThanOrEqualTo(128 * 1024);
@@ -51,7 +51,8 @@ public sealed class AdversarialTests(SandboxFixture fx) : IClassFixture<SandboxF
     [Fact]
     public async Task Memory_bomb_in_c_touching_every_page_gets_memory_limit()
     {
-        var r = await Run("c", "#include <stdlib.h>\n#include <string.h>\nint main(void) { for (;;) { char *p = malloc(1 << 20); if (!p) return 3; memset(p, 1, 1 << 20); } }\n");
+        var r = await Run("c", "#include <stdlib.h>\n#include <string.h>\nint main(void) { for (;;) { char *p = malloc(1 << 20); if (!p) return 3; memset(p, 1, 1 << 20); } }\n",
+            limits: SandboxFixture.TightPatientWall);
 
         r.Verdict.Should().Be(RunVerdict.MemoryLimit, r.Detail);
         await AssertNextRunIsHealthy();
@@ -105,7 +106,7 @@ public sealed class AdversarialTests(SandboxFixture fx) : IClassFixture<SandboxF
     public async Task A_gigabyte_of_output_is_cut_at_the_cap_and_gets_output_limit()
     {
         var streamed = 0L;
-        var r = await fx.Runner(SandboxFixture.Tight).RunAsync(
+        var r = await fx.Runner(SandboxFixture.TightPatientWall).RunAsync(
             new RunRequest("python", "import sys\nb = 'x' * 65536\nfor _ in range(16384):\n    sys.stdout.write(b)\n", "", []),
             (_, text) => Interlocked.Add(ref streamed, text.Length));
 

@@ -10,18 +10,18 @@ namespace PeerCode.Infrastructure.Tests.Runs;
 public sealed class RlimitFallbackTests(SandboxFixture fx) : IClassFixture<SandboxFixture>, IDisposable
 {
     private readonly BubblewrapSandbox _sandbox = new(SandboxFixture.WorkspaceRoot, useCgroups: false);
-    private CodeRunner Runner => new(_sandbox, fx.Catalogue, SandboxFixture.Tight, RunRequestLimits.Default);
-
     public void Dispose() => _sandbox.Dispose();
 
-    private Task<RunResult> Run(string language, string code) => Runner.RunAsync(new RunRequest(language, code, "", []));
+    private Task<RunResult> Run(string language, string code, RunLimits? limits = null) =>
+        new CodeRunner(_sandbox, fx.Catalogue, limits ?? SandboxFixture.Tight, RunRequestLimits.Default)
+            .RunAsync(new RunRequest(language, code, "", []));
 
     [Fact]
     public async Task Without_cgroups_a_memory_bomb_meets_rlimit_as_and_gets_memory_limit()
     {
-        var r = await Run("python", "a = []\nwhile True:\n    a.append(bytearray(8 << 20))\n");
+        var r = await Run("python", "a = []\nwhile True:\n    a.append(bytearray(8 << 20))\n", SandboxFixture.TightPatientWall);
 
-        r.Verdict.Should().Be(RunVerdict.MemoryLimit, r.Stderr);
+        r.Verdict.Should().Be(RunVerdict.MemoryLimit, r.Detail + r.Stderr);
         r.PeakMemoryKb.Should().BeNull("nothing measures it without cgroups");
     }
 
@@ -31,7 +31,7 @@ public sealed class RlimitFallbackTests(SandboxFixture fx) : IClassFixture<Sandb
         var r = await Run("c", "#include <unistd.h>\nint main(void) { for (;;) fork(); }\n");
 
         r.Verdict.Should().Be(RunVerdict.TimeLimit, r.Detail);
-        (await Run("python", "print('healthy')\n")).Stdout.Should().Be("healthy\n");
+        (await Run("python", "print('healthy')\n", SandboxFixture.TightPatientWall)).Stdout.Should().Be("healthy\n");
     }
 
     [Fact]

@@ -22,6 +22,14 @@ public sealed class SandboxFixture : IAsyncLifetime
         SandboxLimits.DefaultCompile,
         64L << 20);
 
+    /// <summary>
+    /// <see cref="Tight"/> with a generous wall clock, for the cases whose verdict is not about time (a memory bomb,
+    /// an output flood, a healthy run): on a machine busy with the other test assemblies a 2 s wall clock could end
+    /// them first and turn the verdict into time-limit (seen in CI: a rlimit memory bomb had already printed its
+    /// MemoryError when the wall clock fired).
+    /// </summary>
+    public static RunLimits TightPatientWall { get; } = Tight with { Run = Tight.Run with { WallMs = 15_000 } };
+
     public CodeRunner Runner(RunLimits? limits = null) => new(Sandbox, Catalogue, limits ?? RunLimits.Default, RunRequestLimits.Default);
 
     public async Task InitializeAsync()
