@@ -129,7 +129,11 @@ public static class RoomAccess
         .Add(ParticipantRole.Candidate, new(hashes.Candidate, null, false))
         .Add(ParticipantRole.Observer, new(hashes.Observer, null, false));
 
+    /// <summary>
+    /// Constant-time comparison of two token hashes, on their UTF-16 code units as they are: every act of every
+    /// connection checks its link again, so this must not allocate.
+    /// </summary>
     internal static bool Same(string a, string b) =>
         System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-            System.Text.Encoding.ASCII.GetBytes(a), System.Text.Encoding.ASCII.GetBytes(b));
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()), System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.AsSpan()));
 }

@@ -26,7 +26,16 @@ public sealed record HubError(string Code, string Message);
 /// </summary>
 public sealed class RoomHub(RoomSessions sessions, RoomQuestions questions, RunsEntry runs, IOptions<RoomOptions> limits, ILogger<RoomHub> log) : Hub
 {
-    public static string Group(Guid roomId) => "room:" + roomId.ToString("N");
+    public static string Group(Guid roomId)
+    {
+        // Every fan-out names its room's group: keep the names of recent rooms instead of formatting one per message.
+        if (GroupNames.TryGetValue(roomId, out var name)) return name;
+        if (GroupNames.Count >= MaxCachedGroupNames) GroupNames.Clear();
+        return GroupNames[roomId] = "room:" + roomId.ToString("N");
+    }
+
+    private const int MaxCachedGroupNames = 10_000;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, string> GroupNames = new();
 
     /// <summary>The room's connections that see runs as <paramref name="audience"/> does (RunUpdate is sent per audience).</summary>
     public static string Group(Guid roomId, RunAudience audience) => $"room:{roomId:N}:{audience.ToString().ToLowerInvariant()}";
