@@ -84,13 +84,24 @@ public sealed class Doc
     /// <summary>Copies locally typed text into the shared buffer, right after the previous keystroke's text.</summary>
     internal ContentString LocalString(ReadOnlySpan<char> text)
     {
+        var (chunk, start) = KeepChars(text);
+        return new ContentString(chunk, start, text.Length);
+    }
+
+    /// <summary>
+    /// Copies text into the document's own buffer (<see cref="LocalChars"/>) and returns where it now lives. Integrated
+    /// text is kept there rather than in the buffer it was decoded into: a remote keystroke's update otherwise keeps
+    /// its own small buffer (an object and an array) alive for as long as the document lives.
+    /// </summary>
+    internal (CharChunk Chunk, int Start) KeepChars(ReadOnlySpan<char> text)
+    {
         if (LocalChars.Used + text.Length > LocalChars.Data.Length)
             LocalChars = new CharChunk(Math.Max(4096, Math.Min(text.Length * 2, 1 << 20)));
         var chunk = LocalChars;
         var start = chunk.Reserve(text.Length);
         text.CopyTo(chunk.Data.AsSpan(start));
         chunk.Commit(start, text.Length);
-        return new ContentString(chunk, start, text.Length);
+        return (chunk, start);
     }
 
     /// <summary>Applies a v1 update. A malformed update throws <see cref="CrdtFormatException"/> and changes nothing.</summary>

@@ -1,6 +1,7 @@
 using FluentAssertions;
 using PeerCode.Domain.Crdt;
 using PeerCode.Domain.Crdt.Encoding;
+using PeerCode.Domain.Crdt.Structs;
 using Xunit;
 
 namespace PeerCode.Domain.Tests.Crdt;
@@ -102,5 +103,31 @@ public sealed class Lib0AndContentTests
         text.Insert(2, "|");
         text.ToString().Should().Be("a\uFFFD|\uFFFDb");
         text.Length.Should().Be(5);
+    }
+
+    [Fact]
+    public void Given_remote_keystrokes_applied_one_update_each_When_integrated_Then_their_text_lives_in_the_documents_own_buffer()
+    {
+        // Each remote keystroke arrives as its own update, decoded into a small buffer of its own. Integrated text is
+        // copied into the receiving document's buffer, so those per-update buffers are not kept for the document's life.
+        var receiver = new Doc(clientId: 9);
+        var writers = new[] { new Doc(clientId: 1), new Doc(clientId: 2) };
+        foreach (var w in writers) w.UpdateV1 += (update, _) => receiver.ApplyUpdate(update);
+        var random = new Random(7);
+        for (var i = 0; i < 2000; i++)
+        {
+            var w = writers[i % 2];
+            foreach (var other in writers.Where(o => o != w)) other.ApplyUpdate(w.EncodeStateAsUpdate(other.EncodeStateVector()));
+            var text = w.GetText("monaco");
+            text.Insert(random.Next(text.Length + 1), ((char)('a' + i % 26)).ToString());
+        }
+
+        var items = new List<Item>();
+        for (var item = receiver.GetText("monaco").Branch.Start; item is not null; item = item.Right) items.Add(item);
+        items.Should().HaveCountGreaterThan(1000, "random positions keep most keystrokes in items of their own");
+        // A few more buffers come from merges of neighbours that were not typed one after the other.
+        items.Select(i => i.Content).OfType<ContentString>().Select(c => c.Chunk).Distinct().Should().HaveCountLessThan(items.Count / 100);
+        writers[0].ApplyUpdate(writers[1].EncodeStateAsUpdate(writers[0].EncodeStateVector()));
+        receiver.GetText("monaco").ToString().Should().Be(writers[0].GetText("monaco").ToString()).And.HaveLength(2000);
     }
 }

@@ -32,6 +32,9 @@ public sealed class ContentString : IContent
 
     public ReadOnlySpan<char> Span => _chunk.Data.AsSpan(_start, Length);
 
+    /// <summary>The buffer this text is a window into (shared with other items' text).</summary>
+    public CharChunk Chunk => _chunk;
+
     public override string ToString() => Span.ToString();
 
     public IContent Splice(int offset)
@@ -76,7 +79,13 @@ public sealed class ContentString : IContent
 
     public void Write(IUpdateEncoder encoder, int offset) => encoder.WriteString(Span[offset..]);
 
-    public void Integrate(Transaction transaction, Item item) { }
+    /// <summary>Moves text decoded from an update into the document's own buffer (see <see cref="Doc.KeepChars"/>).</summary>
+    public void Integrate(Transaction transaction, Item item)
+    {
+        var doc = transaction.Doc;
+        if (_chunk == doc.LocalChars || Length > 1024) return;
+        (_chunk, _start) = doc.KeepChars(Span);
+    }
     public void Delete(Transaction transaction) { }
     public void Gc(StructStore store) { }
 
