@@ -111,6 +111,9 @@ public sealed class ActivityProjection : Projection
         var people = new RowCache<(string Room, string Participant), ParticipantActivityRow>(ActivityTable,
             k => new ParticipantActivityRow { RoomId = k.Room, ParticipantId = k.Participant });
         var runs = new RowCache<string, ActivityRunRow>(RunTable, id => new ActivityRunRow { RunId = id });
+        // A second of keystrokes touches nearly every participant of its rooms: one query loads them all.
+        await people.PreloadWhereAsync(batch.Select(e => WireFormat.RoomIdOf(e.Stream)).OfType<string>(), "room_id",
+            r => (r.RoomId, r.ParticipantId), ctx);
 
         async Task<ParticipantActivityRow> ActAsync(RecordedEvent e, string participant, DateTimeOffset at)
         {

@@ -134,17 +134,30 @@ internal sealed class RowCache<TKey, TRow>(TableMap<TRow> map, Func<TKey, TRow> 
     public async Task PreloadAsync(IEnumerable<TKey> keys, string keyColumn, Func<TRow, TKey> keyOf, ProjectionContext ctx)
     {
         var wanted = keys.Where(k => !_rows.ContainsKey(k) && !_absent.Contains(k)).Distinct().ToList();
-        foreach (var chunk in wanted.Chunk(900))
+        await LoadWhereInAsync(wanted, keyColumn, keyOf, ctx);
+        foreach (var k in wanted)
+            if (!_rows.ContainsKey(k)) _absent.Add(k);
+    }
+
+    /// <summary>
+    /// Loads every stored row whose <paramref name="column"/> is one of <paramref name="values"/>, for keys of several
+    /// columns (all participants of the batch's rooms, say): one query instead of a <see cref="FindAsync"/> probe per key.
+    /// Rows that do not exist yet are still probed for.
+    /// </summary>
+    public Task PreloadWhereAsync<TValue>(IEnumerable<TValue> values, string column, Func<TRow, TKey> keyOf, ProjectionContext ctx) =>
+        LoadWhereInAsync(values.Distinct().ToList(), column, keyOf, ctx);
+
+    private async Task LoadWhereInAsync<TValue>(List<TValue> values, string column, Func<TRow, TKey> keyOf, ProjectionContext ctx)
+    {
+        foreach (var chunk in values.Chunk(900))
         {
             // Numbered parameters, not Dapper's list expansion: with Npgsql, Dapper sends a list as one array parameter.
             var args = new DynamicParameters();
             for (var i = 0; i < chunk.Length; i++) args.Add("k" + i, chunk[i]);
             var inList = string.Join(", ", Enumerable.Range(0, chunk.Length).Select(i => "@k" + i));
             var found = await ctx.Connection.QueryAsync<TRow>(new CommandDefinition(
-                $"{map.SelectSql} WHERE {keyColumn} IN ({inList})", args, ctx.Transaction, cancellationToken: ctx.CancellationToken));
-            foreach (var row in found) _rows[keyOf(row)] = row;
-            foreach (var k in chunk)
-                if (!_rows.ContainsKey(k)) _absent.Add(k);
+                $"{map.SelectSql} WHERE {column} IN ({inList})", args, ctx.Transaction, cancellationToken: ctx.CancellationToken));
+            foreach (var row in found) _rows.TryAdd(keyOf(row), row);
         }
     }
 
