@@ -92,12 +92,13 @@ internal sealed class TableMap<TRow>
         parameter.Value = value ?? DBNull.Value;
     }
 
-    /// <summary>As <see cref="UtcInstantHandler"/> writes an instant: ISO text in SQLite, a UTC timestamp elsewhere.</summary>
+    private static readonly UtcInstantHandler Instants = new();
+
+    /// <summary>An instant as Dapper writes it through <see cref="UtcInstantHandler"/> (a null as DBNull).</summary>
     private static void PutInstant(DbParameter parameter, DateTimeOffset? value, bool sqlite)
     {
-        if (value is not { } v) Put(parameter, sqlite ? DbType.String : DbType.DateTime, null);
-        else if (sqlite) Put(parameter, DbType.String, UtcInstantHandler.ToSqliteText(v));
-        else Put(parameter, DbType.DateTime, v.UtcDateTime);
+        if (value is { } v) Instants.SetValue(parameter, v);
+        else Put(parameter, sqlite ? DbType.String : DbType.DateTime, null);
     }
 
     public static string Snake(string pascal)

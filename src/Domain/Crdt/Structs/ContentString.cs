@@ -79,11 +79,14 @@ public sealed class ContentString : IContent
 
     public void Write(IUpdateEncoder encoder, int offset) => encoder.WriteString(Span[offset..]);
 
+    /// <summary>Longer text stays where it was decoded: a paste or a snapshot fills its decode buffer by itself.</summary>
+    private const int MostCharsMoved = 1024;
+
     /// <summary>Moves text decoded from an update into the document's own buffer (see <see cref="Doc.KeepChars"/>).</summary>
     public void Integrate(Transaction transaction, Item item)
     {
         var doc = transaction.Doc;
-        if (_chunk == doc.LocalChars || Length > 1024) return;
+        if (_chunk == doc.LocalChars || Length > MostCharsMoved) return;
         (_chunk, _start) = doc.KeepChars(Span);
     }
     public void Delete(Transaction transaction) { }
