@@ -16,7 +16,8 @@ internal sealed class TableMap<TRow>
 {
     public TableMap(string table, params string[] keyProperties)
     {
-        var props = typeof(TRow).GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).ToArray();
+        var properties = typeof(TRow).GetProperties(BindingFlags.Public | BindingFlags.Instance);
+        var props = properties.Select(p => p.Name).ToArray();
         foreach (var k in keyProperties)
             if (!props.Contains(k)) throw new ArgumentException($"{typeof(TRow).Name} has no key property {k}.");
         Table = table;
@@ -29,7 +30,8 @@ internal sealed class TableMap<TRow>
             : "DO UPDATE SET " + string.Join(", ", nonKeys.Select(p => $"{Snake(p)} = excluded.{Snake(p)}"));
         UpsertSql = $"INSERT INTO {table} ({columns}) VALUES ({string.Join(", ", props.Select(p => "@" + p))}) " +
                     $"ON CONFLICT ({string.Join(", ", keyProperties.Select(Snake))}) {update}";
-        _binders = typeof(TRow).GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(Binder).ToArray();
+        // The same properties, in the same order, as the upsert's @parameters.
+        _binders = properties.Select(Binder).ToArray();
     }
 
     private readonly (string Name, Action<TRow, DbParameter, bool> Set)[] _binders;
