@@ -275,8 +275,19 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
             using var head = connection.CreateCommand();
             head.CommandText = EventTable.HeadQuery;
             var last = (long)version.ExecuteScalar()!;
+            var ownTransactions = _writer.Transactions;
             while (!_closing.Token.WaitHandle.WaitOne(ExternalPollInterval))
             {
+                // While this process's writer commits, the poll is redundant: a commit of another process made before
+                // our writer's last BEGIN sits below that transaction's positions, so the syncer's signal after its
+                // fsync covers it; one made after that BEGIN is caught by the next tick (by our next commit's signal,
+                // or by this check once our writer is idle). Under load this saves a read transaction every 5 ms.
+                var transactions = _writer.Transactions;
+                if (transactions != ownTransactions)
+                {
+                    ownTransactions = transactions;
+                    continue;
+                }
                 var now = (long)version.ExecuteScalar()!;
                 if (now == last) continue;
                 last = now;

@@ -100,6 +100,32 @@ public sealed class SqliteEventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_commit_of_another_writer_right_after_ours_reaches_our_subscription_once_our_writer_is_idle()
+    {
+        // Two stores on one file have separate connections and writers, as two processes do. The watcher skips its
+        // poll while this store's writer commits (that commit's signal covers what was before it); a foreign commit
+        // that lands just after ours, with nothing after it, must still be noticed by the next poll.
+        await using var mine = Open();
+        await using var other = Open();
+        await mine.AppendAsync("mine", ExpectedRevision.NoStream, [NewEvent()]);
+        await using var sub = new SubscriptionCollector(ct => mine.SubscribeToAllAsync(mine.ReadLastPosition(), null, ct));
+        await sub.WaitForAsync(m => m.OfType<SubscriptionMessage.CaughtUp>().Any(), TimeSpan.FromSeconds(10));
+
+        for (var i = 0; i < 20; i++)
+        {
+            var n = i + 1;
+            await mine.AppendAsync("mine", ExpectedRevision.Exact(i), [NewEvent()]);
+            // delivered, so what our commit's signal made the subscription read is behind us
+            await sub.WaitForAsync(m => m.OfType<SubscriptionMessage.Event>().Count(e => e.Recorded.Stream == "mine") >= n, TimeSpan.FromSeconds(5));
+            await other.AppendAsync("other", i == 0 ? ExpectedRevision.NoStream : ExpectedRevision.Exact(i - 1), [NewEvent()]);
+            await sub.WaitForAsync(m => m.OfType<SubscriptionMessage.Event>().Count(e => e.Recorded.Stream == "other") >= n, TimeSpan.FromSeconds(5));
+        }
+
+        var all = await ToList(mine.ReadAllAsync(1, Direction.Forwards, 100));
+        sub.Snapshot().OfType<SubscriptionMessage.Event>().Select(e => e.Recorded.GlobalPosition).Should().Equal(all.Select(e => e.GlobalPosition).Skip(1));
+    }
+
+    [Fact]
     public async Task Conflicting_appends_fail_alone_while_the_rest_of_their_batch_commits()
     {
         await using var store = Open();
