@@ -34,7 +34,9 @@ public sealed class AdversarialTests(SandboxFixture fx) : IClassFixture<SandboxF
         // (and charges to the step's memory cgroup) a task and its kernel stack, so on a busy host the kernel's
         // accounting can reach the memory limit first and the OOM killer ends it: both are the bomb contained.
         r.Verdict.Should().BeOneOf([RunVerdict.TimeLimit, RunVerdict.MemoryLimit], r.Detail);
-        r.WallMs.Should().BeLessThan(SandboxFixture.Tight.Run.WallMs + 1_000);
+        // The wall time includes killing and reaping up to 32 forking processes after the limit fires. That took
+        // 1.1 s once in a clean-clone CI run with the other test assemblies busy; 4 s still bounds a bomb the kill missed.
+        r.WallMs.Should().BeLessThan(SandboxFixture.Tight.Run.WallMs + 4_000);
         await AssertNextRunIsHealthy();
     }
 
